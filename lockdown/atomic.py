@@ -1,0 +1,28 @@
+"""Atomic output files: a report is either written whole or not at all."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from lockdown.errors import LockdownError
+
+
+def write_atomic(path: str | Path, content: str | bytes) -> None:
+    """Write to a temporary file beside ``path`` and rename it into place."""
+    path = Path(path)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    directory = path.parent if str(path.parent) else Path(".")
+    if not directory.is_dir():
+        raise LockdownError(f"{path}: output directory {directory} does not exist")
+    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp_name, path)
+    except OSError as err:
+        Path(temp_name).unlink(missing_ok=True)
+        raise LockdownError(f"{path}: cannot write output: {err.strerror}") from err

@@ -1,0 +1,228 @@
+"""The ``lockdown`` command line.
+
+Every command ends with exit code 0 (nothing blocking), 1 (blocking findings or drift
+that matters) or 2 (the run could not be completed). Anything that goes wrong is one
+line on stderr; ``--verbose`` adds the details (a user program's own traceback).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from lockdown import __version__
+from lockdown.errors import LockdownError
+
+FORMATS = ("text", "json", "sarif", "junit", "markdown")
+
+
+def _fail(message: str) -> None:
+    click.echo(f"lockdown: error: {message}", err=True)
+
+
+def run_guarded(action: Callable[[], int], verbose: bool = False) -> int:
+    """Run a command body, turning every failure into one line on stderr and exit code 2."""
+    try:
+        return action()
+    except LockdownError as err:
+        _fail(str(err))
+        if verbose and err.detail:
+            click.echo(err.detail, err=True)
+        return 2
+    except KeyboardInterrupt:
+        _fail("interrupted")
+        return 2
+    except Exception as err:  # noqa: BLE001 - fail closed: a crash is never a pass
+        _fail(f"internal error: {type(err).__name__}: {' '.join(str(err).split())}")
+        if verbose:
+            import traceback
+
+            click.echo(traceback.format_exc(), err=True)
+        return 2
+
+
+class LazyGroup(click.Group):
+    """A group whose heavier subcommands (drift, merge) are imported only when run, keeping start-up fast."""
+
+    lazy_commands = {"drift": "lockdown.drift.command:drift_command", "merge": "lockdown.drift.command:merge_command"}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.lazy_commands])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.lazy_commands:
+            import importlib
+
+            module_name, attribute = self.lazy_commands[name].split(":")
+            return getattr(importlib.import_module(module_name), attribute)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="lockdown")
+def main() -> None:
+    """Keep captured employee data readable only by its named readers."""
+
+
+@main.command()
+@click.option("--stack", "stacks", multiple=True, metavar="NAME", help="Plan this stack of the program offline (repeatable).")
+@click.option("--program", type=click.Path(file_okay=False), help="Pulumi Python project to plan (default: the current directory).")
+@click.option("--preview-json", "previews", multiple=True, type=click.Path(dir_okay=False), help="A `pulumi preview --json` file.")
+@click.option("--state", "states", multiple=True, type=click.Path(dir_okay=False), help="A `pulumi stack export` file.")
+@click.option("--config", "config", multiple=True, metavar="KEY=VALUE", help="Pulumi stack config for planning a program.")
+@click.option("--settings", "settings_file", type=click.Path(dir_okay=False), help="Lockdown settings YAML (overrides lockdown: config).")
+@click.option("--policies", type=click.Path(file_okay=False), help="Policies directory (default: the bundled policies/).")
+@click.option("--opa-url", metavar="URL", help="Evaluate on this OPA server instead of the embedded engine.")
+@click.option("--readers", is_flag=True, help="Include the reader report: who can read each restricted store, and how.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False), help="Write the report here (atomically) instead of stdout.")
+@click.option("--verbose", "-v", is_flag=True, help="Show details of errors, such as a program's traceback.")
+def check(**options: Any) -> None:
+    """Evaluate the policies on a program, a preview or a state file."""
+    sys.exit(run_guarded(lambda: _check(**options), options["verbose"]))
+
+
+def _check(
+    stacks: tuple[str, ...],
+    program: str | None,
+    previews: tuple[str, ...],
+    states: tuple[str, ...],
+    config: tuple[str, ...],
+    settings_file: str | None,
+    policies: str | None,
+    opa_url: str | None,
+    readers: bool,
+    fmt: str,
+    output: str | None,
+    verbose: bool,
+) -> int:
+    from lockdown.engine import load_engine
+    from lockdown.findings import CheckResult, check
+    from lockdown.reports import RenderOptions, render
+    from lockdown.settings import load_settings_file, resolve
+
+    loaders = _source_loaders(stacks, program, previews, states, config, verbose)
+    overrides = load_settings_file(settings_file) if settings_file else {}
+    engine = load_engine(policies, opa_url)
+    result = CheckResult(rules=engine.rules)
+    for label, load in loaders:
+        try:
+            loaded = load()
+            settings = resolve(loaded.config, overrides, origin=settings_file or label)
+            result.merge(check(loaded, engine, settings, readers=readers))
+        except LockdownError as err:
+            result.errors.append(str(err))
+            result.sources.append(label)
+            if verbose and err.detail:
+                click.echo(err.detail, err=True)
+    for error in result.errors:
+        _fail(error)
+    color = output is None and fmt == "text" and sys.stdout.isatty()
+    _emit(render(result, fmt, RenderOptions(color=color, readers=readers)), output)
+    return result.exit_code
+
+
+def _source_loaders(
+    stacks: tuple[str, ...],
+    program: str | None,
+    previews: tuple[str, ...],
+    states: tuple[str, ...],
+    config: tuple[str, ...],
+    verbose: bool,
+) -> list[tuple[str, Callable[[], Any]]]:
+    """What to check, as (label, loader) pairs; loaders run one by one so one bad source does not hide the others."""
+    loaders: list[tuple[str, Callable[[], Any]]] = []
+    for path in previews:
+        loaders.append((path, lambda path=path: _load_preview(path)))
+    for path in states:
+        loaders.append((path, lambda path=path: _load_state(path)))
+    if (previews or states) and (stacks and not program):
+        raise LockdownError("--stack plans a program offline; use it with --program, or give only --preview-json/--state")
+    if program and not stacks:
+        raise LockdownError("--program needs --stack NAME: the stack whose config to plan with")
+    if config and not stacks:
+        raise LockdownError("--config sets stack config for planning a program; use it with --stack")
+    program_dir = program or "."
+    for stack in stacks:
+        label = f"{program_dir} (stack {stack})"
+        loaders.append((label, lambda stack=stack: _load_program(program_dir, stack, config, verbose)))
+    if not loaders:
+        raise LockdownError("nothing to check: give --stack NAME, --preview-json FILE or --state FILE")
+    return loaders
+
+
+def _load_preview(path: str) -> Any:
+    from lockdown.loaders.preview import load_preview
+
+    return load_preview(path)
+
+
+def _load_state(path: str) -> Any:
+    from lockdown.loaders.state import load_state
+
+    return load_state(path)
+
+
+def _load_program(program_dir: str, stack: str, config: tuple[str, ...], verbose: bool) -> Any:
+    from lockdown.loaders.program import load_program
+
+    return load_program(program_dir, stack, list(config), verbose=verbose)
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output:
+        from lockdown.atomic import write_atomic
+
+        write_atomic(output, text if text.endswith("\n") else text + "\n")
+    else:
+        click.echo(text.rstrip("\n"))
+
+
+@main.command("test")
+@click.option("--policies", type=click.Path(file_okay=False), help="Policies directory (default: the bundled policies/).")
+@click.option("--coverage", is_flag=True, help="Report line coverage of the policies.")
+@click.option("--min-coverage", type=float, default=None, help="Fail when total coverage is below this percentage.")
+def test_command(policies: str | None, coverage: bool, min_coverage: float | None) -> None:
+    """Run the policies' own unit tests (test_ rules in *_test.rego)."""
+
+    def action() -> int:
+        from lockdown.engine.policyset import load_policy_set
+        from lockdown.engine.tester import format_run, run_tests
+
+        policy_set = load_policy_set(policies)
+        run = run_tests(policy_set)
+        click.echo(format_run(run, coverage or min_coverage is not None, policy_set.root))
+        if not run.outcomes:
+            _fail(f"{policy_set.root}: no test_ rules found in *_test.rego files")
+            return 2
+        if min_coverage is not None and run.coverage_percent < min_coverage:
+            _fail(f"policy coverage {run.coverage_percent:.1f}% is below the required {min_coverage:.1f}%")
+            return 1
+        return 1 if run.failed else 0
+
+    sys.exit(run_guarded(action))
+
+
+@main.command("rules")
+@click.option("--policies", type=click.Path(file_okay=False), help="Policies directory (default: the bundled policies/).")
+@click.option("--format", "fmt", type=click.Choice(("markdown", "json")), default="markdown", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False), help="Write here (atomically) instead of stdout.")
+def rules_command(policies: str | None, fmt: str, output: str | None) -> None:
+    """List the rules with their metadata (generates docs/rules.md)."""
+
+    def action() -> int:
+        from lockdown.engine.policyset import load_policy_set
+        from lockdown.rulesdoc import render_rules
+
+        _emit(render_rules(load_policy_set(policies), fmt), output)
+        return 0
+
+    sys.exit(run_guarded(action))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,104 @@
+"""Loading the Rego policies from disk into rule descriptions and module texts.
+
+The same ``PolicySet`` feeds the embedded engine, the OPA server backend, the
+policy tester and the CrossGuard pack, so every path sees the same rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from lockdown.engine.metadata import Rule, display_path, package_of, read_annotation, rule_from_annotation
+from lockdown.errors import LockdownError
+
+#: Packages under this prefix are rules; everything else is library or reader code.
+RULES_PREFIX = "lockdown.rules."
+#: The reader report's package and rule.
+READERS_REF = "data.lockdown.readers.readers"
+READERS_PACKAGE = "lockdown.readers"
+#: Where the policies live when no ``--policies`` is given: the repository's policies/.
+DEFAULT_POLICIES = Path(__file__).resolve().parents[2] / "policies"
+
+
+@dataclass(frozen=True)
+class Module:
+    """One Rego file: its display path (used in every error message), text and package."""
+
+    path: str
+    text: str
+    package: str
+    is_test: bool
+
+
+@dataclass(frozen=True)
+class PolicySet:
+    """Every module under a policies directory, and the rules among them."""
+
+    root: Path
+    modules: tuple[Module, ...]
+    rules: tuple[Rule, ...]
+
+    @property
+    def has_readers(self) -> bool:
+        return any(module.package == READERS_PACKAGE for module in self.modules)
+
+    def production_modules(self) -> tuple[Module, ...]:
+        """The modules a check evaluates: everything except ``*_test.rego``."""
+        return tuple(module for module in self.modules if not module.is_test)
+
+    def rule(self, rule_id: str) -> Rule:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+
+def load_policy_set(policies_dir: str | Path | None = None) -> PolicySet:
+    """Read every ``.rego`` file under ``policies_dir`` and the metadata of each rule.
+
+    The pack directory is skipped (it holds Python, not policies). Rule ids must be
+    unique, and every rule package must carry complete metadata.
+    """
+    root = Path(policies_dir) if policies_dir else DEFAULT_POLICIES
+    if not root.is_dir():
+        raise LockdownError(f"{root}: policies directory does not exist")
+    modules = tuple(_read_module(path, root) for path in sorted(root.rglob("*.rego")))
+    if not modules:
+        raise LockdownError(f"{root}: no .rego files found")
+    rules = tuple(_rule_of(module) for module in modules if _is_rule_module(module))
+    _check_unique_ids(rules)
+    if not rules:
+        raise LockdownError(f"{root}: no rules found (packages under {RULES_PREFIX}*)")
+    return PolicySet(root=root, modules=modules, rules=rules)
+
+
+def _read_module(path: Path, root: Path) -> Module:
+    shown = display_path(path, root)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise LockdownError(f"{shown}: cannot read policy file: {err}") from err
+    package = package_of(text)
+    if package is None:
+        raise LockdownError(f"{shown}: no package declaration")
+    return Module(path=shown, text=text, package=package, is_test=path.name.endswith("_test.rego"))
+
+
+def _is_rule_module(module: Module) -> bool:
+    return not module.is_test and module.package.startswith(RULES_PREFIX)
+
+
+def _rule_of(module: Module) -> Rule:
+    annotation = read_annotation(module.text, module.path)
+    if annotation is None:
+        raise LockdownError(f"{module.path}: rule package {module.package} has no # METADATA block above its package")
+    return rule_from_annotation(annotation, module.package, module.path)
+
+
+def _check_unique_ids(rules: tuple[Rule, ...]) -> None:
+    seen: dict[str, str] = {}
+    for rule in rules:
+        if rule.id in seen:
+            raise LockdownError(f"{rule.path}: rule id {rule.id} is already used by {seen[rule.id]}")
+        seen[rule.id] = rule.path

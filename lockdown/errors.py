@@ -1,0 +1,15 @@
+"""The one error type a run can end with.
+
+Every failure that means "the check could not be completed" is raised as a
+``LockdownError`` with a one-line message naming the file, resource or rule; the
+command line turns it into exit code 2. ``detail`` carries longer context (a user
+program's own traceback) that is shown only under ``--verbose``.
+"""
+
+
+class LockdownError(Exception):
+    """A run that cannot be completed: bad input, policy error, engine or AWS failure."""
+
+    def __init__(self, message: str, detail: str | None = None) -> None:
+        super().__init__(" ".join(str(message).split()))
+        self.detail = detail

@@ -1,0 +1,138 @@
+"""Findings: violations joined with their rule's metadata and their resource.
+
+``check`` is the one place where a loaded stack, the settings and an engine meet;
+every report renders the ``CheckResult`` it returns and nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+from lockdown.engine.evaluation import Engine, Violation
+from lockdown.engine.metadata import Rule
+from lockdown.model import LoadedStack, Resource
+from lockdown.waivers import Waiver, find_waiver, parse_waivers
+
+SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One rule's verdict on one resource, as every report shows it."""
+
+    rule: str
+    title: str
+    severity: str
+    enforcement: str
+    blocking: bool
+    urn: str
+    type: str
+    name: str
+    message: str
+    remediation: str
+    frameworks: tuple[str, ...] = ()
+    waiver: dict[str, Any] | None = None
+    stack: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["frameworks"] = list(self.frameworks)
+        return data
+
+
+@dataclass
+class CheckResult:
+    """The outcome of a run over one or more stacks."""
+
+    rules: tuple[Rule, ...]
+    resources: int = 0
+    findings: list[Finding] = field(default_factory=list)
+    readers: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+
+    @property
+    def blocking(self) -> list[Finding]:
+        return [finding for finding in self.findings if finding.blocking]
+
+    @property
+    def waived(self) -> list[Finding]:
+        return [finding for finding in self.findings if finding.waiver is not None]
+
+    @property
+    def exit_code(self) -> int:
+        """0 nothing blocking, 1 blocking findings, 2 the run could not evaluate everything."""
+        if self.errors:
+            return 2
+        return 1 if self.blocking else 0
+
+    def merge(self, other: CheckResult) -> None:
+        """Fold another stack's result into this one (``--stack a --stack b``)."""
+        self.resources += other.resources
+        self.findings.extend(other.findings)
+        self.readers.extend(other.readers)
+        self.warnings.extend(w for w in other.warnings if w not in self.warnings)
+        self.errors.extend(other.errors)
+        self.sources.extend(other.sources)
+
+
+def check(
+    loaded: LoadedStack,
+    engine: Engine,
+    settings: dict[str, Any],
+    *,
+    readers: bool = False,
+    today: date | None = None,
+) -> CheckResult:
+    """Evaluate every rule on a loaded stack and turn the violations into findings."""
+    waivers, waiver_warnings = parse_waivers(settings.get("waivers", []), today or date.today())
+    evaluation = engine.evaluate(loaded.resources, settings, readers=readers)
+    by_urn = {resource.urn: resource for resource in loaded.resources}
+    findings = [_finding(v, by_urn.get(v.urn), waivers, loaded.stack) for v in evaluation.violations]
+    findings.sort(key=sort_key)
+    reader_entries = [dict(entry, stack=loaded.stack) for entry in evaluation.readers]
+    return CheckResult(
+        rules=engine.rules,
+        resources=sum(1 for resource in loaded.resources if resource.evaluated),
+        findings=findings,
+        readers=reader_entries,
+        warnings=list(loaded.warnings) + waiver_warnings,
+        sources=[loaded.source],
+    )
+
+
+def sort_key(finding: Finding) -> tuple:
+    """Blocking first, then by severity, rule and resource: the order every report uses."""
+    return (not finding.blocking, SEVERITY_ORDER.get(finding.severity, 9), finding.rule, finding.urn)
+
+
+def _finding(violation: Violation, resource: Resource | None, waivers: list[Waiver], stack: str | None) -> Finding:
+    rule = violation.rule
+    type_, name = (resource.type, resource.name) if resource else _type_and_name(violation.urn)
+    waiver = find_waiver(waivers, rule.id, violation.urn, name)
+    return Finding(
+        rule=rule.id,
+        title=rule.title,
+        severity=rule.severity,
+        enforcement=rule.enforcement,
+        blocking=rule.enforcement == "mandatory" and waiver is None,
+        urn=violation.urn,
+        type=type_,
+        name=name,
+        message=violation.message,
+        remediation=rule.remediation,
+        frameworks=rule.frameworks,
+        waiver=waiver.to_json() if waiver else None,
+        stack=stack,
+    )
+
+
+def _type_and_name(urn: str) -> tuple[str, str]:
+    """Type and name from a URN, for findings about resources the stack does not hold."""
+    parts = urn.split("::")
+    if len(parts) >= 4:
+        return parts[2].split("$")[-1], parts[3]
+    return "", urn

@@ -1,0 +1,35 @@
+"""Report renderers: one module per format, each with ``render(result, options) -> str``.
+
+Renderers only read a ``CheckResult``; they never load, plan or evaluate anything.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+from lockdown.findings import CheckResult
+
+#: Format name -> module implementing it (imported only when used, to keep start-up fast).
+FORMATS = {
+    "text": "lockdown.reports.text",
+    "json": "lockdown.reports.json_report",
+    "sarif": "lockdown.reports.sarif",
+    "junit": "lockdown.reports.junit",
+    "markdown": "lockdown.reports.markdown",
+}
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """How to render: colour (only on a terminal) and whether to include the reader report."""
+
+    color: bool = False
+    readers: bool = False
+    width: int | None = None
+
+
+def render(result: CheckResult, fmt: str, options: RenderOptions | None = None) -> str:
+    """Render ``result`` in ``fmt``."""
+    module = importlib.import_module(FORMATS[fmt])
+    return module.render(result, options or RenderOptions())

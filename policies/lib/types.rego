@@ -1,0 +1,134 @@
+# Resource kinds: pulumi-aws v6 and v7 type tokens for the same AWS object map to one kind,
+# so rules never compare type tokens themselves.
+#
+# Use: `some r in types.resources_of("bucket")`, `types.kind(r) == "bucket_policy"`,
+# `types.is_unknown(v)`, `types.prop(r, "policy", "")`.
+package lockdown.lib.types
+
+import rego.v1
+
+# The value Pulumi uses for a property not known until the update runs.
+unknown := "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+
+# The opaque value a secret is replaced with at load time.
+redacted := "[secret]"
+
+kinds := {
+	# S3 buckets: v6 legacy Bucket (inline acl/policy/loggings/...), v6 BucketV2, v7 Bucket.
+	"aws:s3/bucket:Bucket": "bucket",
+	"aws:s3/bucketV2:BucketV2": "bucket",
+	# S3 bucket sub-resources (v6 ...V2 names and v7 names).
+	"aws:s3/bucketPolicy:BucketPolicy": "bucket_policy",
+	"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": "bucket_public_access_block",
+	"aws:s3/bucketAcl:BucketAcl": "bucket_acl",
+	"aws:s3/bucketAclV2:BucketAclV2": "bucket_acl",
+	"aws:s3/bucketOwnershipControls:BucketOwnershipControls": "bucket_ownership_controls",
+	"aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": "bucket_sse",
+	"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2": "bucket_sse",
+	"aws:s3/bucketVersioning:BucketVersioning": "bucket_versioning",
+	"aws:s3/bucketVersioningV2:BucketVersioningV2": "bucket_versioning",
+	"aws:s3/bucketLogging:BucketLogging": "bucket_logging",
+	"aws:s3/bucketLoggingV2:BucketLoggingV2": "bucket_logging",
+	"aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": "bucket_lifecycle",
+	"aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2": "bucket_lifecycle",
+	"aws:s3/bucketReplicationConfig:BucketReplicationConfig": "bucket_replication",
+	"aws:s3/accessPoint:AccessPoint": "access_point",
+	"aws:s3control/accessPointPolicy:AccessPointPolicy": "access_point_policy",
+	"aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock": "account_public_access_block",
+	# IAM.
+	"aws:iam/role:Role": "iam_role",
+	"aws:iam/rolePolicy:RolePolicy": "iam_role_policy",
+	"aws:iam/rolePolicyAttachment:RolePolicyAttachment": "iam_role_policy_attachment",
+	"aws:iam/user:User": "iam_user",
+	"aws:iam/userPolicy:UserPolicy": "iam_user_policy",
+	"aws:iam/userPolicyAttachment:UserPolicyAttachment": "iam_user_policy_attachment",
+	"aws:iam/group:Group": "iam_group",
+	"aws:iam/groupPolicy:GroupPolicy": "iam_group_policy",
+	"aws:iam/groupPolicyAttachment:GroupPolicyAttachment": "iam_group_policy_attachment",
+	"aws:iam/policy:Policy": "iam_policy",
+	"aws:iam/policyAttachment:PolicyAttachment": "iam_policy_attachment",
+	# KMS.
+	"aws:kms/key:Key": "kms_key",
+	"aws:kms/keyPolicy:KeyPolicy": "kms_key_policy",
+	"aws:kms/grant:Grant": "kms_grant",
+	# Audit logging.
+	"aws:cloudtrail/trail:Trail": "cloudtrail_trail",
+	"aws:cloudwatch/logGroup:LogGroup": "log_group",
+	"aws:cloudwatch/logResourcePolicy:LogResourcePolicy": "log_resource_policy",
+	"aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter": "log_subscription_filter",
+	# Capture and training.
+	"aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": "firehose_delivery_stream",
+	"aws:sagemaker/notebookInstance:NotebookInstance": "sagemaker_notebook_instance",
+	"aws:sagemaker/domain:Domain": "sagemaker_domain",
+	"aws:sagemaker/endpointConfiguration:EndpointConfiguration": "sagemaker_endpoint_configuration",
+	"aws:sagemaker/model:Model": "sagemaker_model",
+	"aws:glue/catalogDatabase:CatalogDatabase": "glue_catalog_database",
+	"aws:lakeformation/permissions:Permissions": "lakeformation_permissions",
+	"aws:lakeformation/dataLakeSettings:DataLakeSettings": "lakeformation_data_lake_settings",
+}
+
+# The kind of a resource record; undefined for types Lockdown does not evaluate.
+kind(r) := kinds[r.type]
+
+# Every resource of a kind, grouped once per evaluation: resources_by_kind["bucket"].
+resources_by_kind[k] contains r if {
+	some r in input.resources
+	k := kinds[r.type]
+}
+
+# The resources of a kind (empty set when there are none).
+resources_of(k) := object.get(resources_by_kind, k, set())
+
+# Resources by URN (URNs are unique in a stack).
+by_urn := {r.urn: r | some r in input.resources}
+
+# Kinds that hold data whose readers Lockdown governs.
+store_kinds := {"bucket", "kms_key", "log_group"}
+
+is_unknown(v) if v == unknown
+
+is_redacted(v) if v == redacted
+
+# A value that is neither unknown nor redacted (a secret is opaque, not evidence).
+is_known(v) if {
+	not is_unknown(v)
+	not is_redacted(v)
+}
+
+# A property with a default for absent or null values.
+prop(r, key, fallback) := v if {
+	v := object.get(object.get(r, "properties", {}), key, null)
+	v != null
+} else := fallback
+
+# True when the value at `path` (e.g. "policy", "tags.owner") is not known at plan time:
+# listed in the record's unknowns, or a parent or child of a listed path.
+unknown_path(r, path) if path in object.get(r, "unknowns", [])
+
+unknown_path(r, path) if {
+	some u in object.get(r, "unknowns", [])
+	startswith(u, concat("", [path, "."]))
+}
+
+unknown_path(r, path) if {
+	some u in object.get(r, "unknowns", [])
+	startswith(u, concat("", [path, "["]))
+}
+
+unknown_path(r, path) if {
+	some u in object.get(r, "unknowns", [])
+	startswith(path, concat("", [u, "."]))
+}
+
+# The value as a list: null/absent -> [], a list -> itself, anything else -> [it].
+as_list(v) := [] if v == null
+
+as_list(v) := v if is_array(v)
+
+as_list(v) := [x | some x in v] if is_set(v)
+
+as_list(v) := [v] if {
+	v != null
+	not is_array(v)
+	not is_set(v)
+}
