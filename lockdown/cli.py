@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import click
@@ -69,13 +68,30 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--stack", "stacks", multiple=True, metavar="NAME", help="Plan this stack of the program offline (repeatable).")
-@click.option("--program", type=click.Path(file_okay=False), help="Pulumi Python project to plan (default: the current directory).")
-@click.option("--preview-json", "previews", multiple=True, type=click.Path(dir_okay=False), help="A `pulumi preview --json` file.")
+@click.option(
+    "--stack", "stacks", multiple=True, metavar="NAME", help="Plan this stack of the program offline (repeatable)."
+)
+@click.option(
+    "--program",
+    type=click.Path(file_okay=False),
+    help="Pulumi Python project to plan (default: the current directory).",
+)
+@click.option(
+    "--preview-json", "previews", multiple=True, type=click.Path(dir_okay=False), help="A `pulumi preview --json` file."
+)
 @click.option("--state", "states", multiple=True, type=click.Path(dir_okay=False), help="A `pulumi stack export` file.")
-@click.option("--config", "config", multiple=True, metavar="KEY=VALUE", help="Pulumi stack config for planning a program.")
-@click.option("--settings", "settings_file", type=click.Path(dir_okay=False), help="Lockdown settings YAML (overrides lockdown: config).")
-@click.option("--policies", type=click.Path(file_okay=False), help="Policies directory (default: the bundled policies/).")
+@click.option(
+    "--config", "config", multiple=True, metavar="KEY=VALUE", help="Pulumi stack config for planning a program."
+)
+@click.option(
+    "--settings",
+    "settings_file",
+    type=click.Path(dir_okay=False),
+    help="Lockdown settings YAML (overrides lockdown: config).",
+)
+@click.option(
+    "--policies", type=click.Path(file_okay=False), help="Policies directory (default: the bundled policies/)."
+)
 @click.option("--opa-url", metavar="URL", help="Evaluate on this OPA server instead of the embedded engine.")
 @click.option("--readers", is_flag=True, help="Include the reader report: who can read each restricted store, and how.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
@@ -141,7 +157,9 @@ def _source_loaders(
     for path in states:
         loaders.append((path, lambda path=path: _load_state(path)))
     if (previews or states) and (stacks and not program):
-        raise LockdownError("--stack plans a program offline; use it with --program, or give only --preview-json/--state")
+        raise LockdownError(
+            "--stack plans a program offline; use it with --program, or give only --preview-json/--state"
+        )
     if program and not stacks:
         raise LockdownError("--program needs --stack NAME: the stack whose config to plan with")
     if config and not stacks:
@@ -183,7 +201,9 @@ def _emit(text: str, output: str | None) -> None:
 
 
 @main.command("test")
-@click.option("--policies", type=click.Path(file_okay=False), help="Policies directory (default: the bundled policies/).")
+@click.option(
+    "--policies", type=click.Path(file_okay=False), help="Policies directory (default: the bundled policies/)."
+)
 @click.option("--coverage", is_flag=True, help="Report line coverage of the policies.")
 @click.option("--min-coverage", type=float, default=None, help="Fail when total coverage is below this percentage.")
 def test_command(policies: str | None, coverage: bool, min_coverage: float | None) -> None:
@@ -208,7 +228,9 @@ def test_command(policies: str | None, coverage: bool, min_coverage: float | Non
 
 
 @main.command("rules")
-@click.option("--policies", type=click.Path(file_okay=False), help="Policies directory (default: the bundled policies/).")
+@click.option(
+    "--policies", type=click.Path(file_okay=False), help="Policies directory (default: the bundled policies/)."
+)
 @click.option("--format", "fmt", type=click.Choice(("markdown", "json")), default="markdown", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False), help="Write here (atomically) instead of stdout.")
 def rules_command(policies: str | None, fmt: str, output: str | None) -> None:

@@ -75,7 +75,9 @@ def load_settings_file(path: str | Path) -> dict[str, Any]:
     return {_strip_namespace(k): v for k, v in loaded.items()}
 
 
-def resolve(pulumi_config: dict[str, Any], overrides: dict[str, Any] | None = None, origin: str = "settings") -> dict[str, Any]:
+def resolve(
+    pulumi_config: dict[str, Any], overrides: dict[str, Any] | None = None, origin: str = "settings"
+) -> dict[str, Any]:
     """Merge defaults, the stack's ``lockdown:`` config and overrides into ``data.lockdown.config``."""
     merged = dict(DEFAULTS)
     merged.update(from_pulumi_config(pulumi_config))

@@ -27,7 +27,12 @@ class Waiver:
         return self.rule == rule_id and (fnmatchcase(urn, self.resource) or fnmatchcase(name, self.resource))
 
     def to_json(self) -> dict[str, Any]:
-        return {"rule": self.rule, "resource": self.resource, "reason": self.reason, "expires": self.expires.isoformat()}
+        return {
+            "rule": self.rule,
+            "resource": self.resource,
+            "reason": self.reason,
+            "expires": self.expires.isoformat(),
+        }
 
 
 def parse_waivers(entries: list[Any], today: date) -> tuple[list[Waiver], list[str]]:
@@ -60,4 +65,6 @@ def _parse(entry: Any, index: int) -> Waiver:
             expires = date.fromisoformat(str(expires))
         except ValueError as err:
             raise LockdownError(f"{where}: expires must be a date (YYYY-MM-DD), got {expires!r}") from err
-    return Waiver(rule=str(entry["rule"]), resource=str(entry["resource"]), reason=str(entry["reason"]), expires=expires)
+    return Waiver(
+        rule=str(entry["rule"]), resource=str(entry["resource"]), reason=str(entry["reason"]), expires=expires
+    )

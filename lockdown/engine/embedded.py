@@ -16,6 +16,7 @@ from typing import Any
 from lockdown.engine.evaluation import Evaluation, build_data, build_input, collect_readers, collect_violations
 from lockdown.engine.metadata import Rule
 from lockdown.engine.policyset import READERS_REF, PolicySet
+from lockdown.engine.static_check import check_functions
 from lockdown.errors import LockdownError
 from lockdown.model import Resource
 
@@ -62,6 +63,7 @@ class EmbeddedEngine:
             except RuntimeError as err:
                 raise LockdownError(f"policy error: {regorus_error(err)}") from err
         self._engine.add_policy("lockdown_engine/aggregate.rego", aggregate_module(self.rules))
+        check_functions(self._engine)
         self._check_every_package(modules)
 
     @property
@@ -83,8 +85,12 @@ class EmbeddedEngine:
             results = self._eval_json(f"data.{AGGREGATE_PACKAGE}.results", self.rules)
             violations = [v for rule in self.rules for v in collect_violations(rule, results.get(rule.id))]
         else:
-            violations = [v for rule in rules for v in collect_violations(rule, self._eval_json(rule.deny_ref, (rule,)))]
-        reader_entries = collect_readers(self._eval_json(READERS_REF, ())) if readers and self.policy_set.has_readers else []
+            violations = [
+                v for rule in rules for v in collect_violations(rule, self._eval_json(rule.deny_ref, (rule,)))
+            ]
+        reader_entries = (
+            collect_readers(self._eval_json(READERS_REF, ())) if readers and self.policy_set.has_readers else []
+        )
         return Evaluation(violations=violations, readers=reader_entries)
 
     def _load(self, input_value: dict[str, Any], settings: dict[str, Any]) -> None:

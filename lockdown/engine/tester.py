@@ -89,7 +89,10 @@ def _coverage(engine, policy_set: PolicySet) -> list[FileCoverage]:
 
 def format_run(run: TestRun, show_coverage: bool, root: Path) -> str:
     """Plain-text results: one line per test, then coverage and a closing summary line."""
-    lines = [f"{'PASS' if o.passed else 'FAIL'} {o.package}.{o.name}" + (f": {o.error}" if o.error else "") for o in run.outcomes]
+    lines = [
+        f"{'PASS' if o.passed else 'FAIL'} {o.package}.{o.name}" + (f": {o.error}" if o.error else "")
+        for o in run.outcomes
+    ]
     if show_coverage:
         lines.append("")
         lines.append(f"coverage of {root}:")

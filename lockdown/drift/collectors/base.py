@@ -1,0 +1,162 @@
+"""What every collector shares: scan context, tasks, outcomes and the "could not read" record.
+
+A collector never raises for an AWS error: a read it cannot make becomes an ``Incomplete``
+entry naming the service, region, resource and error, so the report can say exactly what was
+not read instead of calling it compliant. A read whose error means "not configured"
+(``NoSuchBucketPolicy``) is not an error: it is the answer.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from lockdown.model import Resource, make_urn
+
+
+class Clients(Protocol):
+    """Hands out boto3 clients; the scanner gives each worker thread its own."""
+
+    def get(self, service: str, region: str) -> Any: ...
+
+
+@dataclass(frozen=True)
+class ScanContext:
+    """Who and where is scanned, and how live records are named."""
+
+    account_id: str
+    regions: tuple[str, ...]
+    stack: str
+    project: str
+    partition: str = "aws"
+
+
+@dataclass(frozen=True)
+class Incomplete:
+    """One read the scan could not make. ``kind``/``identity`` say which desired records it hides
+    (``identity`` None: every record of that kind in the region)."""
+
+    service: str
+    region: str
+    resource: str
+    error: str
+    kind: str | None = None
+    identity: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"service": self.service, "region": self.region, "resource": self.resource, "error": self.error}
+
+
+@dataclass
+class Outcome:
+    """What one task produced: records, unread resources, and follow-up tasks."""
+
+    resources: list[Resource] = field(default_factory=list)
+    incomplete: list[Incomplete] = field(default_factory=list)
+    tasks: list[Task] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Task:
+    """A unit of concurrent work: usually one resource's reads, or one listing."""
+
+    label: str
+    run: Callable[[Clients], Outcome]
+
+
+class Absent(Exception):
+    """Raised by ``read`` when AWS answers that the configuration does not exist."""
+
+
+_NAME_UNSAFE = re.compile(r"[^A-Za-z0-9._/@=+,-]")
+
+
+def record(ctx: ScanContext, type_: str, identity: str, properties: dict[str, Any], *, id_: str | None = None) -> Resource:
+    """A live record with a synthesized URN; matching may later rename it to the stack's URN."""
+    name = "live:" + _NAME_UNSAFE.sub("_", identity)
+    return Resource(
+        urn=make_urn(ctx.stack, ctx.project, type_, name),
+        type=type_,
+        name=name,
+        properties=properties,
+        source="live",
+        id=id_ if id_ is not None else identity,
+    )
+
+
+def error_text(err: Exception) -> str:
+    """An AWS error as one short line: code and message, never request ids or credentials."""
+    if isinstance(err, ClientError):
+        info = err.response.get("Error", {})
+        code = info.get("Code") or "Error"
+        message = " ".join(str(info.get("Message") or "").split())
+        return f"{code}: {message}"[:300] if message else code
+    if isinstance(err, BotoCoreError):
+        return f"{type(err).__name__}: {err}"[:300]
+    return f"{type(err).__name__}: {err}"[:300]
+
+
+def error_code(err: Exception) -> str:
+    return err.response.get("Error", {}).get("Code", "") if isinstance(err, ClientError) else ""
+
+
+def read(call: Callable[..., dict[str, Any]], absent: tuple[str, ...] = (), **kwargs: Any) -> dict[str, Any]:
+    """Make one read; raise ``Absent`` when the error code says "not configured"."""
+    try:
+        return call(**kwargs)
+    except ClientError as err:
+        if error_code(err) in absent:
+            raise Absent(error_code(err)) from err
+        raise
+
+
+def paginate(client: Any, operation: str, key: str, **kwargs: Any) -> list[Any]:
+    """Every item of a paginated listing."""
+    items: list[Any] = []
+    for page in client.get_paginator(operation).paginate(**kwargs):
+        items.extend(page.get(key, []))
+    return items
+
+
+def guarded(
+    outcome: Outcome, service: str, region: str, resource: str, kind: str | None, identity: str | None
+) -> Callable[[Callable[[], Any]], Any]:
+    """Run ``fn``; on an AWS error, note it as unread and return ``None``."""
+
+    def run(fn: Callable[[], Any]) -> Any:
+        try:
+            return fn()
+        except Absent:
+            raise
+        except (ClientError, BotoCoreError) as err:
+            outcome.incomplete.append(Incomplete(service, region, resource, error_text(err), kind, identity))
+            return None
+
+    return run
+
+
+def policy_text(document: Any) -> str:
+    """A policy document as the provider stores it: a JSON string (AWS may return it URL-encoded)."""
+    if isinstance(document, dict):
+        return json.dumps(document, sort_keys=True)
+    text = str(document)
+    if text.startswith("%7B") or text.startswith("%7b"):
+        from urllib.parse import unquote
+
+        text = unquote(text)
+    return text
+
+
+def tags_dict(items: list[dict[str, Any]] | None) -> dict[str, str]:
+    """AWS ``[{Key, Value}]`` (or ``TagKey``/``TagValue``) tag lists as a mapping."""
+    result: dict[str, str] = {}
+    for item in items or []:
+        key = item.get("Key", item.get("TagKey"))
+        if key is not None:
+            result[str(key)] = str(item.get("Value", item.get("TagValue", "")))
+    return result

@@ -1,0 +1,98 @@
+"""A load-time check that every function a policy calls exists.
+
+regorus resolves a function only when the expression calling it runs, so a typo in a
+branch that no test input reaches would otherwise stay silent until production data
+reaches it, and then fail or, worse, never fire. The check walks regorus's own AST:
+each call must name a user function (in its package, through an import alias or by
+its ``data.`` path) or a builtin the engine knows.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from lockdown.errors import LockdownError
+
+
+def check_functions(engine: Any) -> None:
+    """Raise ``LockdownError`` naming ``file:line:col`` for the first call to an unknown function."""
+    modules = json.loads(engine.get_ast_as_json())
+    user_functions = {fn for module in modules for fn in _functions_of(module["ast"])}
+    builtin_cache: dict[str, bool] = {}
+    for module in modules:
+        ast = module["ast"]
+        package = "data." + _dotted(ast["package"]["refr"])
+        aliases = _import_aliases(ast)
+        for call in _calls(ast):
+            name = _dotted(call["fcn"])
+            if name is None or _is_user_function(name, package, aliases, user_functions):
+                continue
+            if not _is_builtin(engine, name, builtin_cache):
+                span = call["span"]
+                raise LockdownError(
+                    f"policy error: {module['source']['file']}:{span['line']}:{span['col']}: unknown function {name}"
+                )
+
+
+def _functions_of(ast: dict[str, Any]) -> Iterator[str]:
+    package = "data." + _dotted(ast["package"]["refr"])
+    for rule in ast.get("rules", []):
+        head = rule.get("Spec", {}).get("head", {})
+        if "Func" in head:
+            name = _dotted(head["Func"]["refr"])
+            if name:
+                yield f"{package}.{name}"
+
+
+def _import_aliases(ast: dict[str, Any]) -> dict[str, str]:
+    aliases = {}
+    for item in ast.get("imports", []):
+        path = _dotted(item["refr"])
+        if path and path.startswith("data."):
+            alias = item.get("as")
+            aliases[alias["value"] if isinstance(alias, dict) else (alias or path.split(".")[-1])] = path
+    return aliases
+
+
+def _is_user_function(name: str, package: str, aliases: dict[str, str], user_functions: set[str]) -> bool:
+    head, _, rest = name.partition(".")
+    candidates = [f"{package}.{name}", name]
+    if head in aliases:
+        candidates.append(f"{aliases[head]}.{rest}" if rest else aliases[head])
+    return any(candidate in user_functions for candidate in candidates)
+
+
+def _is_builtin(engine: Any, name: str, cache: dict[str, bool]) -> bool:
+    if name not in cache:
+        try:
+            engine.eval_query(f"{name}()")
+            cache[name] = True
+        except RuntimeError as err:
+            cache[name] = "could not find function" not in str(err)
+    return cache[name]
+
+
+def _calls(node: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "Call" and isinstance(value, dict):
+                yield value
+            yield from _calls(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _calls(value)
+
+
+def _dotted(ref: Any) -> str | None:
+    """``a.b.c`` for a Var/RefDot chain; None for anything dynamic (brackets, calls)."""
+    if not isinstance(ref, dict):
+        return None
+    if "Var" in ref:
+        return ref["Var"]["value"]
+    if "RefDot" in ref:
+        base = _dotted(ref["RefDot"]["refr"])
+        field = ref["RefDot"]["field"]
+        return f"{base}.{field[1]}" if base and isinstance(field, list) else None
+    return None

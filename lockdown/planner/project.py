@@ -1,0 +1,240 @@
+"""Reading a Pulumi project the way the Pulumi CLI does, without the CLI.
+
+``Pulumi.yaml`` gives the project name, the program (``main``) and where stack files
+live (``stackConfigDir``); ``Pulumi.<stack>.yaml`` gives the config. The program sees
+config the way the CLI passes it: flat ``namespace:key`` strings, structured values
+as JSON. ``--config`` overrides apply on top. Secure values cannot be decrypted
+offline: they are the redacted placeholder unless overridden, and are marked secret.
+
+Stack reference outputs are given as config keys ``stackref:<stack name>:<output>``
+(in the stack file or with ``--config``); they are not passed to the program.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from lockdown.errors import LockdownError
+from lockdown.model import REDACTED
+
+#: Config namespace that carries stack reference outputs: ``stackref:<stack>:<output>``.
+STACKREF_NAMESPACE = "stackref"
+
+
+@dataclass
+class ProjectSpec:
+    """Everything the runner needs to run one stack of one program."""
+
+    project: str
+    stack: str
+    project_dir: Path
+    main: Path
+    program_config: dict[str, str] = field(default_factory=dict)
+    secret_keys: list[str] = field(default_factory=list)
+    config_view: dict[str, Any] = field(default_factory=dict)
+    stackrefs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """The spec as the runner subprocess reads it (secrets included: it goes over a pipe only)."""
+        return {
+            "project": self.project,
+            "stack": self.stack,
+            "projectDir": str(self.project_dir),
+            "main": str(self.main),
+            "config": self.program_config,
+            "secretKeys": self.secret_keys,
+            "stackrefs": self.stackrefs,
+        }
+
+
+def read_project(program_dir: str | Path, stack: str, overrides: list[str] | tuple[str, ...] = ()) -> ProjectSpec:
+    """Read Pulumi.yaml, the stack file and ``--config`` overrides into a ``ProjectSpec``."""
+    project_dir = Path(program_dir).resolve()
+    project_file = _find_project_file(project_dir)
+    meta = _load_yaml(project_file, "project file")
+    if not isinstance(meta, dict) or not isinstance(meta.get("name"), str) or not meta["name"]:
+        raise LockdownError(f"{project_file}: project file has no 'name'")
+    name = meta["name"]
+    _check_runtime(project_file, meta.get("runtime"))
+    main = _main_path(project_file, project_dir, meta.get("main"))
+    spec = ProjectSpec(project=name, stack=stack, project_dir=project_dir, main=main)
+    raw: dict[str, Any] = {}
+    _apply_project_config(raw, name, meta.get("config"), project_file)
+    stack_file = _stack_file(project_dir, meta.get("stackConfigDir"), stack)
+    stack_doc = _load_yaml(stack_file, f"stack '{stack}' config file") or {}
+    if not isinstance(stack_doc, dict):
+        raise LockdownError(f"{stack_file}: stack config file must be a YAML mapping")
+    stack_config = stack_doc.get("config") or {}
+    if not isinstance(stack_config, dict):
+        raise LockdownError(f"{stack_file}: 'config' must be a mapping of keys to values")
+    for key, value in stack_config.items():
+        raw[qualify(str(key), name)] = value
+    overridden = _apply_overrides(raw, name, overrides)
+    _finish(spec, raw, overridden, stack_file)
+    return spec
+
+
+def qualify(key: str, project: str) -> str:
+    """``key`` means ``<project>:key``; ``ns:key`` is kept (as the Pulumi CLI does)."""
+    return key if ":" in key else f"{project}:{key}"
+
+
+def parse_override(item: str, project: str) -> tuple[str, Any]:
+    """One ``--config KEY=VALUE``: values that parse as JSON objects/arrays become structured."""
+    key, sep, value = item.partition("=")
+    key = key.strip()
+    if not sep or not key:
+        raise LockdownError(f"--config {item!r}: expected KEY=VALUE")
+    return qualify(key, project), _maybe_json(value)
+
+
+def _find_project_file(project_dir: Path) -> Path:
+    if not project_dir.is_dir():
+        raise LockdownError(f"{project_dir}: program directory does not exist")
+    for candidate in ("Pulumi.yaml", "Pulumi.yml"):
+        if (project_dir / candidate).is_file():
+            return project_dir / candidate
+    raise LockdownError(f"{project_dir}: no Pulumi.yaml (not a Pulumi project directory)")
+
+
+def _load_yaml(path: Path, what: str) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as err:
+        raise LockdownError(f"{path}: {what} not found") from err
+    except OSError as err:
+        raise LockdownError(f"{path}: cannot read {what}: {err.strerror}") from err
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise LockdownError(f"{path}: {what} is not valid YAML: {first}") from err
+
+
+def _check_runtime(project_file: Path, runtime: Any) -> None:
+    name = runtime.get("name") if isinstance(runtime, dict) else runtime
+    if name is not None and name != "python":
+        raise LockdownError(f"{project_file}: runtime is {name!r}; the offline planner runs Python programs only")
+
+
+def _main_path(project_file: Path, project_dir: Path, main: Any) -> Path:
+    target = (project_dir / str(main)).resolve() if main else project_dir
+    if target.is_dir():
+        if not (target / "__main__.py").is_file():
+            raise LockdownError(f"{project_file}: program directory {target} has no __main__.py")
+        return target / "__main__.py"
+    if target.is_file():
+        return target
+    raise LockdownError(f"{project_file}: main {main!r} does not exist")
+
+
+def _stack_file(project_dir: Path, config_dir: Any, stack: str) -> Path:
+    base = project_dir / str(config_dir) if config_dir else project_dir
+    short = stack.rsplit("/", 1)[-1]
+    for candidate in (f"Pulumi.{short}.yaml", f"Pulumi.{short}.yml"):
+        if (base / candidate).is_file():
+            return base / candidate
+    return base / f"Pulumi.{short}.yaml"
+
+
+def _apply_project_config(raw: dict[str, Any], project: str, block: Any, project_file: Path) -> None:
+    """Project-level ``config:`` in Pulumi.yaml: plain values, or ``{default|value}`` declarations."""
+    if not isinstance(block, dict):
+        return
+    for key, decl in block.items():
+        full = qualify(str(key), project)
+        if isinstance(decl, dict) and ({"type", "default", "value", "description", "secret"} & set(decl)):
+            if "value" in decl:
+                raw[full] = decl["value"]
+            elif "default" in decl:
+                raw[full] = decl["default"]
+        else:
+            raw[full] = decl
+
+
+def _apply_overrides(raw: dict[str, Any], project: str, overrides: list[str] | tuple[str, ...]) -> set[str]:
+    overridden: set[str] = set()
+    for item in overrides or ():
+        key, value = parse_override(item, project)
+        raw[key] = value
+        overridden.add(key)
+    return overridden
+
+
+def _finish(spec: ProjectSpec, raw: dict[str, Any], overridden: set[str], stack_file: Path) -> None:
+    """Split raw config into the program's view, the report's view and stack reference outputs."""
+    for key in sorted(raw):
+        value = raw[key]
+        namespace, _, rest = key.partition(":")
+        if namespace == STACKREF_NAMESPACE:
+            stack_name, sep, output = rest.rpartition(":")
+            if not sep or not stack_name or not output:
+                raise LockdownError(f"config {key!r}: stack reference outputs are stackref:<stack name>:<output>")
+            spec.stackrefs.setdefault(stack_name, {})[output] = _plain(value)
+            continue
+        secret = _contains_secure(value) or key in spec.secret_keys
+        if secret and key not in overridden:
+            spec.warnings.append(
+                f"config {key} is a secure value that cannot be decrypted offline; the program sees "
+                f"{REDACTED!r} (pass --config {key}=VALUE to plan with a value)"
+            )
+            value = _redact_secure(value)
+        if secret:
+            spec.secret_keys.append(key)
+            spec.config_view[key] = REDACTED
+        else:
+            spec.config_view[key] = _plain(value)
+        spec.program_config[key] = _as_config_string(value)
+
+
+def _contains_secure(value: Any) -> bool:
+    if isinstance(value, dict):
+        if set(value) == {"secure"}:
+            return True
+        return any(_contains_secure(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_contains_secure(v) for v in value)
+    return False
+
+
+def _redact_secure(value: Any) -> Any:
+    if isinstance(value, dict):
+        if set(value) == {"secure"}:
+            return REDACTED
+        return {k: _redact_secure(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redact_secure(v) for v in value]
+    return value
+
+
+def _plain(value: Any) -> Any:
+    """Scalars as the strings Pulumi config holds; structured values as objects."""
+    if isinstance(value, (dict, list)):
+        return value
+    return _as_config_string(value)
+
+
+def _as_config_string(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value)
+    if value is None:
+        return ""
+    return str(value)
+
+
+def _maybe_json(value: str) -> Any:
+    stripped = value.strip()
+    if stripped[:1] in ("{", "["):
+        try:
+            return json.loads(stripped)
+        except json.JSONDecodeError:
+            return value
+    return value

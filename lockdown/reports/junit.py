@@ -1,0 +1,140 @@
+"""``--format junit``: JUnit XML, so any CI test view shows each rule on each resource.
+
+One ``<testcase>`` per rule and resource: a finding is a ``<failure>`` (type = severity),
+a waived finding is ``<skipped>`` with the waiver's reason, a rule with no finding is one
+passing case, and each run error is an ``<error>`` case, so a run that could not evaluate
+everything never looks green. Warnings and the reader report go to ``<system-out>``.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+from lockdown.findings import CheckResult, Finding
+from lockdown.reports import RenderOptions
+from lockdown.reports.common import (
+    allowed_text,
+    reader_path,
+    reader_rows,
+    sorted_findings,
+    status,
+    store_label,
+    summary,
+    unique_rules,
+    waiver_text,
+)
+
+#: Characters XML 1.0 cannot carry at all, even escaped.
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+SUITE_NAME = "lockdown check"
+PASSING_NAME = "all resources"
+
+
+def render(result: CheckResult, options: RenderOptions) -> str:
+    """The report as a JUnit XML document with one test suite."""
+    suite = ET.Element("testsuite", name=SUITE_NAME)
+    _properties(suite, result)
+    cases = _rule_cases(result) + _error_cases(result)
+    for case in cases:
+        suite.append(case)
+    counts = {
+        "tests": len(cases),
+        "failures": sum(1 for case in cases if case.find("failure") is not None),
+        "errors": sum(1 for case in cases if case.find("error") is not None),
+        "skipped": sum(1 for case in cases if case.find("skipped") is not None),
+    }
+    for key, value in counts.items():
+        suite.set(key, str(value))
+    suite.set("time", "0")
+    output = _system_out(result, options)
+    if output:
+        ET.SubElement(suite, "system-out").text = _clean(output)
+    root = ET.Element("testsuites", name="lockdown", **{key: str(value) for key, value in counts.items()})
+    root.set("time", "0")
+    root.append(suite)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _properties(suite: ET.Element, result: CheckResult) -> None:
+    properties = ET.SubElement(suite, "properties")
+    for name, value in summary(result).items():
+        ET.SubElement(properties, "property", name=name, value=str(value))
+
+
+def _rule_cases(result: CheckResult) -> list[ET.Element]:
+    """Cases per rule in id order: its findings, or one passing case when it found nothing."""
+    by_rule: dict[str, list[Finding]] = {}
+    for finding in sorted_findings(result):
+        by_rule.setdefault(finding.rule, []).append(finding)
+    cases = []
+    known = set()
+    for rule in unique_rules(result):
+        known.add(rule.id)
+        findings = by_rule.get(rule.id, [])
+        if not findings:
+            cases.append(_case(rule.id, PASSING_NAME))
+        cases.extend(_finding_case(finding) for finding in findings)
+    for rule_id in sorted(set(by_rule) - known):
+        cases.extend(_finding_case(finding) for finding in by_rule[rule_id])
+    return cases
+
+
+def _finding_case(finding: Finding) -> ET.Element:
+    case = _case(finding.rule, finding.urn)
+    if status(finding) == "waived":
+        ET.SubElement(case, "skipped", message=_clean(f"waived: {waiver_text(finding.waiver)}"))
+        return case
+    failure = ET.SubElement(case, "failure", type=finding.severity, message=_clean(finding.message))
+    failure.text = _clean(_details(finding))
+    return case
+
+
+def _details(finding: Finding) -> str:
+    lines = [
+        f"{finding.rule}: {finding.title}",
+        f"resource: {finding.name} ({finding.type})",
+        f"urn: {finding.urn}",
+        f"severity: {finding.severity}, enforcement: {finding.enforcement}, "
+        f"{'blocking' if finding.blocking else 'not blocking'}",
+        f"message: {finding.message}",
+        f"remediation: {finding.remediation}",
+    ]
+    if finding.stack:
+        lines.insert(2, f"stack: {finding.stack}")
+    if finding.frameworks:
+        lines.append("frameworks: " + ", ".join(finding.frameworks))
+    return "\n".join(lines)
+
+
+def _error_cases(result: CheckResult) -> list[ET.Element]:
+    cases = []
+    for number, message in enumerate(result.errors, start=1):
+        case = _case("lockdown.errors", f"error {number}")
+        error = ET.SubElement(case, "error", type="LockdownError", message=_clean(message))
+        error.text = _clean(message)
+        cases.append(case)
+    return cases
+
+
+def _system_out(result: CheckResult, options: RenderOptions) -> str:
+    lines = [f"warning: {warning}" for warning in result.warnings]
+    if options.readers:
+        rows = reader_rows(result)
+        lines.append("readers:" if rows else "readers: no restricted data store found")
+        for row in rows:
+            lines.append(
+                f"  {store_label(row, True)}: {row['principal']} via {reader_path(row)}"
+                f" (allowed: {allowed_text(row['allowed'])})"
+            )
+    return "\n".join(lines)
+
+
+def _case(classname: str, name: str) -> ET.Element:
+    return ET.Element("testcase", classname=_clean(classname), name=_clean(name), time="0")
+
+
+def _clean(text: str) -> str:
+    """Text XML can hold: characters that are illegal in XML 1.0 are replaced."""
+    return _INVALID_XML.sub("\ufffd", str(text))

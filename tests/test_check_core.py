@@ -1,0 +1,108 @@
+"""check(): findings from violations, blocking, waivers, exit codes; the CLI around it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from lockdown.atomic import write_atomic
+from lockdown.engine import load_engine
+from lockdown.errors import LockdownError
+from lockdown.findings import check
+from lockdown.model import LoadedStack, Resource
+from lockdown.settings import resolve
+from tests.policy_fixtures import write_rule
+
+
+def stack(*names: str) -> LoadedStack:
+    resources = [
+        Resource(
+            urn=f"urn:pulumi:dev::p::aws:s3/bucket:Bucket::{n}",
+            type="aws:s3/bucket:Bucket",
+            name=n,
+            properties={},
+            source="state",
+        )
+        for n in names
+    ]
+    return LoadedStack(resources=resources, source="test", stack="dev")
+
+
+@pytest.fixture
+def engine(tmp_path: Path):
+    write_rule(tmp_path)
+    write_rule(tmp_path, package="advice", rule_id="LD-DEMO-002", bad="meh", enforcement="advisory", severity="low")
+    return load_engine(tmp_path)
+
+
+def test_mandatory_findings_block_and_advisory_ones_do_not(engine) -> None:
+    result = check(stack("bad", "meh", "fine"), engine, resolve({}))
+    assert [(f.rule, f.name, f.blocking) for f in result.findings] == [
+        ("LD-DEMO-001", "bad", True),
+        ("LD-DEMO-002", "meh", False),
+    ]
+    assert result.exit_code == 1
+    assert check(stack("meh", "fine"), engine, resolve({})).exit_code == 0
+
+
+def test_a_waiver_unblocks_and_is_recorded(engine) -> None:
+    waiver = {"rule": "LD-DEMO-001", "resource": "bad", "reason": "ticket SEC-1", "expires": "2030-01-01"}
+    result = check(stack("bad"), engine, resolve({}, {"waivers": [waiver]}), today=date(2026, 11, 29))
+    assert result.exit_code == 0
+    assert result.findings[0].waiver["reason"] == "ticket SEC-1"
+
+
+def test_errors_make_the_run_exit_2_even_with_no_findings(engine) -> None:
+    result = check(stack("fine"), engine, resolve({}))
+    result.errors.append("x: could not load")
+    assert result.exit_code == 2
+
+
+def test_write_atomic_leaves_no_partial_file(tmp_path: Path) -> None:
+    target = tmp_path / "report.json"
+    write_atomic(target, "{}")
+    assert target.read_text() == "{}"
+    with pytest.raises(LockdownError, match="output directory"):
+        write_atomic(tmp_path / "missing" / "r.json", "{}")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json"]
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "lockdown.cli", *args], capture_output=True, text=True, cwd=cwd, timeout=120
+    )
+
+
+def test_cli_without_a_source_exits_2_with_one_line() -> None:
+    done = run_cli("check")
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "lockdown: error: nothing to check: give --stack NAME, --preview-json FILE or --state FILE"
+    ]
+
+
+def test_cli_broken_policy_exits_2_naming_the_file(tmp_path: Path) -> None:
+    rule = write_rule(tmp_path)
+    rule.write_text(rule.read_text().replace("deny contains", "deny contains contains"))
+    state = tmp_path / "state.json"
+    state.write_text(json.dumps({"version": 3, "deployment": {"manifest": {}, "resources": []}}))
+    done = run_cli("check", "--state", str(state), "--policies", str(tmp_path))
+    assert done.returncode == 2
+    assert "named_bad.rego" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_cli_lockdown_test_reports_failures_and_coverage(tmp_path: Path) -> None:
+    write_rule(tmp_path)
+    done = run_cli("test", "--policies", str(tmp_path), "--coverage")
+    assert done.returncode == 0, done.stderr
+    assert "2 passed, 0 failed" in done.stdout and "total coverage: 100.0%" in done.stdout
+    test_file = tmp_path / "rules" / "demo" / "named_bad_test.rego"
+    test_file.write_text(test_file.read_text().replace("count(named_bad.deny) == 0", "count(named_bad.deny) == 1"))
+    done = run_cli("test", "--policies", str(tmp_path))
+    assert done.returncode == 1
+    assert "FAIL lockdown.rules.demo.named_bad_test.test_allows_other_name" in done.stdout
