@@ -7,6 +7,7 @@ line on stderr; ``--verbose`` adds the details (a user program's own traceback).
 
 from __future__ import annotations
 
+import shutil
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -138,7 +139,9 @@ def _check(
     for error in result.errors:
         _fail(error)
     color = output is None and fmt == "text" and sys.stdout.isatty()
-    _emit(render(result, fmt, RenderOptions(color=color, readers=readers)), output)
+    width = shutil.get_terminal_size().columns if color else None
+    options = RenderOptions(color=color, readers=readers, width=width, remediation=verbose)
+    _emit(render(result, fmt, options), output)
     return result.exit_code
 
 

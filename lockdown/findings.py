@@ -94,12 +94,15 @@ def check(
     findings = [_finding(v, by_urn.get(v.urn), waivers, loaded.stack) for v in evaluation.violations]
     findings.sort(key=sort_key)
     reader_entries = [dict(entry, stack=loaded.stack) for entry in evaluation.readers]
+    warnings = list(loaded.warnings) + waiver_warnings
+    if readers and not engine.policy_set.has_readers:
+        warnings.append("the policies define no reader report (package lockdown.readers): --readers shows nothing")
     return CheckResult(
         rules=engine.rules,
         resources=sum(1 for resource in loaded.resources if resource.evaluated),
         findings=findings,
         readers=reader_entries,
-        warnings=list(loaded.warnings) + waiver_warnings,
+        warnings=warnings,
         sources=[loaded.source],
     )
 

@@ -132,3 +132,16 @@ def test_bundled_policies_load_and_pass_their_own_tests() -> None:
     run = run_tests(load_policy_set())
     assert run.outcomes, "the bundled policies have tests"
     assert not run.failed, [f"{o.package}.{o.name}: {o.error}" for o in run.failed]
+
+
+def test_typo_in_an_imported_library_function_is_a_load_error(policies: Path) -> None:
+    lib = policies / "lib"
+    lib.mkdir()
+    (lib / "names.rego").write_text('package lockdown.lib.names\n\nimport rego.v1\n\nis_bad(name) if name == "bad"\n')
+    rule_file = write_rule(policies, package="aliased", rule_id="LD-DEMO-006", with_test=False)
+    text = rule_file.read_text().replace("import rego.v1\n", "import rego.v1\n\nimport data.lockdown.lib.names as n\n")
+    rule_file.write_text(text.replace('resource.name == "bad"', "n.is_bad(resource.name)"))
+    assert load_engine(policies).evaluate([resource("bad")], {}).violations
+    rule_file.write_text(text.replace('resource.name == "bad"', "n.is_bda(resource.name)"))
+    with pytest.raises(LockdownError, match=r"aliased\.rego:\d+:\d+: unknown function n\.is_bda"):
+        load_engine(policies)

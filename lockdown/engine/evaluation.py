@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from lockdown.engine.metadata import Rule
+from lockdown.engine.policyset import PolicySet
 from lockdown.errors import LockdownError
 from lockdown.model import Resource
 
@@ -36,6 +37,7 @@ class Engine(Protocol):
     """A policy engine: evaluates the rules (all, or a subset) on a list of records."""
 
     rules: tuple[Rule, ...]
+    policy_set: PolicySet
 
     def evaluate(
         self,

@@ -24,7 +24,7 @@ def check_functions(engine: Any) -> None:
     for module in modules:
         ast = module["ast"]
         package = "data." + _dotted(ast["package"]["refr"])
-        aliases = _import_aliases(ast)
+        aliases = _import_aliases(ast, module["source"]["contents"])
         for call in _calls(ast):
             name = _dotted(call["fcn"])
             if name is None or _is_user_function(name, package, aliases, user_functions):
@@ -46,13 +46,15 @@ def _functions_of(ast: dict[str, Any]) -> Iterator[str]:
                 yield f"{package}.{name}"
 
 
-def _import_aliases(ast: dict[str, Any]) -> dict[str, str]:
+def _import_aliases(ast: dict[str, Any], contents: str) -> dict[str, str]:
+    """Import alias -> data path; an ``as`` alias is a span into the module's source text."""
     aliases = {}
     for item in ast.get("imports", []):
         path = _dotted(item["refr"])
         if path and path.startswith("data."):
-            alias = item.get("as")
-            aliases[alias["value"] if isinstance(alias, dict) else (alias or path.split(".")[-1])] = path
+            span = item.get("as")
+            alias = contents[span["start"] : span["end"]] if isinstance(span, dict) else path.split(".")[-1]
+            aliases[alias] = path
     return aliases
 
 

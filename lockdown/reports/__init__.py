@@ -22,11 +22,12 @@ FORMATS = {
 
 @dataclass(frozen=True)
 class RenderOptions:
-    """How to render: colour (only on a terminal) and whether to include the reader report."""
+    """How to render: colour (only on a terminal), the reader report, remediation in the text table."""
 
     color: bool = False
     readers: bool = False
     width: int | None = None
+    remediation: bool = False
 
 
 def render(result: CheckResult, fmt: str, options: RenderOptions | None = None) -> str:

@@ -36,9 +36,12 @@ def summary(result: CheckResult) -> dict[str, int]:
 
 
 def summary_line(result: CheckResult) -> str:
-    """``N resources, N findings, N blocking, N waived``."""
+    """``N resources, N findings, N blocking, N waived`` (``1 resource``, ``1 finding``)."""
     counts = summary(result)
-    return ", ".join(f"{value} {name}" for name, value in counts.items())
+    nouns = {"resources": "resource", "findings": "finding"}
+    return ", ".join(
+        f"{value} {nouns[name] if value == 1 and name in nouns else name}" for name, value in counts.items()
+    )
 
 
 def status(finding: Finding) -> str:

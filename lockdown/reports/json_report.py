@@ -47,7 +47,14 @@ def finding_json(finding: Finding) -> dict[str, Any]:
         "name": finding.name,
         "message": finding.message,
         "remediation": finding.remediation,
-        "waiver": dict(finding.waiver) if finding.waiver is not None else None,
+        "waiver": _waiver(finding.waiver),
         "frameworks": list(finding.frameworks),
         "stack": finding.stack,
     }
+
+
+def _waiver(waiver: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The waiver's documented keys only, in a fixed order."""
+    if waiver is None:
+        return None
+    return {key: waiver.get(key) for key in ("rule", "resource", "reason", "expires")}

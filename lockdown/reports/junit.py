@@ -26,7 +26,7 @@ from lockdown.reports.common import (
 )
 
 #: Characters XML 1.0 cannot carry at all, even escaped.
-_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 SUITE_NAME = "lockdown check"
 PASSING_NAME = "all resources"
 
@@ -122,7 +122,7 @@ def _system_out(result: CheckResult, options: RenderOptions) -> str:
     lines = [f"warning: {warning}" for warning in result.warnings]
     if options.readers:
         rows = reader_rows(result)
-        lines.append("readers:" if rows else "readers: no restricted data store found")
+        lines.append("readers:" if rows else "readers: the policies reported no restricted data store")
         for row in rows:
             lines.append(
                 f"  {store_label(row, True)}: {row['principal']} via {reader_path(row)}"

@@ -115,7 +115,7 @@ def sarif_result(finding: Finding, rule_index: int) -> dict[str, Any]:
         "ruleIndex": rule_index,
         "kind": "fail",
         "level": LEVELS.get(finding.enforcement, "error"),
-        "message": {"text": finding.message},
+        "message": message(finding.message),
         "locations": [
             {
                 "logicalLocations": [
@@ -136,9 +136,33 @@ def sarif_result(finding: Finding, rule_index: int) -> dict[str, Any]:
             "stack": finding.stack,
         },
     }
+    physical = _physical_location(finding)
+    if physical:
+        item["locations"][0]["physicalLocation"] = physical
     if finding.waiver is not None:
         item["suppressions"] = [_suppression(finding.waiver)]
     return item
+
+
+def _physical_location(finding: Finding) -> dict[str, Any] | None:
+    """The source file (and line) of a finding, once findings carry one (``file``, ``line``).
+
+    GitHub code scanning only accepts results with a physical location; logical locations
+    alone are valid SARIF and enough for every other consumer.
+    """
+    path = getattr(finding, "file", None)
+    if not path:
+        return None
+    location: dict[str, Any] = {"artifactLocation": {"uri": str(path).replace("\\", "/")}}
+    line = getattr(finding, "line", None)
+    if isinstance(line, int) and line > 0:
+        location["region"] = {"startLine": line}
+    return location
+
+
+def message(text: str) -> dict[str, str]:
+    """A SARIF message: braces are doubled, since SARIF reads ``{0}`` as a placeholder (3.11.5)."""
+    return {"text": text.replace("{", "{{").replace("}", "}}")}
 
 
 def fingerprint(finding: Finding) -> str:
@@ -156,8 +180,8 @@ def _suppression(waiver: dict[str, Any]) -> dict[str, Any]:
 
 
 def _invocation(result: CheckResult) -> dict[str, Any]:
-    notifications = [{"level": "warning", "message": {"text": text}} for text in result.warnings]
-    notifications += [{"level": "error", "message": {"text": text}} for text in result.errors]
+    notifications = [{"level": "warning", "message": message(text)} for text in result.warnings]
+    notifications += [{"level": "error", "message": message(text)} for text in result.errors]
     return {
         "executionSuccessful": not result.errors,
         "exitCode": result.exit_code,
