@@ -179,13 +179,17 @@ def _source_loaders(
 def _load_preview(path: str) -> Any:
     from lockdown.loaders.preview import load_preview
 
-    return load_preview(path)
+    loaded = load_preview(path)
+    loaded.file = loaded.file or path
+    return loaded
 
 
 def _load_state(path: str) -> Any:
     from lockdown.loaders.state import load_state
 
-    return load_state(path)
+    loaded = load_state(path)
+    loaded.file = loaded.file or path
+    return loaded
 
 
 def _load_program(program_dir: str, stack: str, config: tuple[str, ...], verbose: bool) -> Any:

@@ -35,6 +35,8 @@ class Finding:
     frameworks: tuple[str, ...] = ()
     waiver: dict[str, Any] | None = None
     stack: str | None = None
+    file: str | None = None
+    line: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -91,7 +93,7 @@ def check(
     waivers, waiver_warnings = parse_waivers(settings.get("waivers", []), today or date.today())
     evaluation = engine.evaluate(loaded.resources, settings, readers=readers)
     by_urn = {resource.urn: resource for resource in loaded.resources}
-    findings = [_finding(v, by_urn.get(v.urn), waivers, loaded.stack) for v in evaluation.violations]
+    findings = [_finding(v, by_urn.get(v.urn), waivers, loaded) for v in evaluation.violations]
     findings.sort(key=sort_key)
     reader_entries = [dict(entry, stack=loaded.stack) for entry in evaluation.readers]
     warnings = list(loaded.warnings) + waiver_warnings
@@ -112,7 +114,7 @@ def sort_key(finding: Finding) -> tuple:
     return (not finding.blocking, SEVERITY_ORDER.get(finding.severity, 9), finding.rule, finding.urn)
 
 
-def _finding(violation: Violation, resource: Resource | None, waivers: list[Waiver], stack: str | None) -> Finding:
+def _finding(violation: Violation, resource: Resource | None, waivers: list[Waiver], loaded: LoadedStack) -> Finding:
     rule = violation.rule
     type_, name = (resource.type, resource.name) if resource else _type_and_name(violation.urn)
     waiver = find_waiver(waivers, rule.id, violation.urn, name)
@@ -129,7 +131,9 @@ def _finding(violation: Violation, resource: Resource | None, waivers: list[Waiv
         remediation=rule.remediation,
         frameworks=rule.frameworks,
         waiver=waiver.to_json() if waiver else None,
-        stack=stack,
+        stack=loaded.stack,
+        file=(resource.file if resource else None) or loaded.file,
+        line=resource.line if resource else None,
     )
 
 

@@ -38,6 +38,10 @@ class Resource:
     provider: str | None = None
     unknowns: list[str] = field(default_factory=list)
     custom: bool = True
+    #: Where the resource is declared (program file, or the preview/state file), for code
+    #: scanning annotations; not part of what the rules see.
+    file: str | None = None
+    line: int | None = None
 
     def to_input(self) -> dict[str, Any]:
         """The record as the Rego rules read it in ``input.resources``."""
@@ -74,6 +78,8 @@ class LoadedStack:
     project: str | None = None
     config: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    #: The file findings point at when a resource has no location of its own.
+    file: str | None = None
 
 
 def make_urn(stack: str, project: str, type_: str, name: str, parent_type_chain: str = "") -> str:

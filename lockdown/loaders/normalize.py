@@ -46,7 +46,7 @@ def normalize_properties(value: Any) -> tuple[dict[str, Any], list[str]]:
     if not isinstance(value, dict):
         raise TypeError(f"properties must be an object, got {type(value).__name__}")
     unknowns: list[str] = []
-    return _walk_object(value, "", unknowns), unknowns
+    return _walk_object(value, None, unknowns), unknowns
 
 
 def merge_inputs_outputs(inputs: Any, outputs: Any) -> dict[str, Any]:
@@ -73,7 +73,11 @@ def path_join(prefix: str, key: str) -> str:
 
 
 def _merge_objects(inputs: dict[str, Any], outputs: dict[str, Any]) -> dict[str, Any]:
-    merged = dict(outputs)
+    # An output that is unknown and was never an input is a computed attribute the provider
+    # fills in at apply time (a new v7 bucket's ``policy`` and ``acl`` mirror the separate
+    # BucketPolicy/BucketAcl resources): it is not a value the program set, so it is dropped
+    # rather than reported as an undecidable setting. Unknown *inputs* stay unknown.
+    merged = {key: value for key, value in outputs.items() if value != UNKNOWN or key in inputs}
     for key, input_value in inputs.items():
         if key not in merged:
             merged[key] = input_value
@@ -90,36 +94,49 @@ def _is_plain_object(value: Any) -> bool:
     return isinstance(value, dict) and SECRET_SIG_KEY not in value
 
 
-def _walk(value: Any, path: str, unknowns: list[str]) -> Any:
+#: A path while walking: ``None`` at the root, else ``(parent, key or index)``. It is only
+#: rendered to a string when an unknown is found, which keeps the common case cheap.
+_Path = tuple[Any, str | int] | None
+
+
+def _render(path: _Path) -> str:
+    parts: list[str | int] = []
+    while path is not None:
+        path, part = path
+        parts.append(part)
+    text = ""
+    for part in reversed(parts):
+        text = f"{text}[{part}]" if isinstance(part, int) else path_join(text, part)
+    return text
+
+
+def _walk(value: Any, path: _Path, unknowns: list[str]) -> Any:
     if isinstance(value, str):
         if value == UNKNOWN:
-            unknowns.append(path)
+            unknowns.append(_render(path))
         return value
     if isinstance(value, dict):
         if SECRET_SIG_KEY in value:
             return _signed(value, path, unknowns)
         return _walk_object(value, path, unknowns)
     if isinstance(value, list):
-        return [_walk(item, f"{path}[{index}]", unknowns) for index, item in enumerate(value)]
+        return [_walk(item, (path, index), unknowns) for index, item in enumerate(value)]
     return value
 
 
-def _walk_object(value: dict[str, Any], path: str, unknowns: list[str]) -> dict[str, Any]:
+def _walk_object(value: dict[str, Any], path: _Path, unknowns: list[str]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, item in value.items():
-        if key == DEFAULTS_KEY:
-            continue
-        # Fast path for the common scalars: no recursion, no path building.
-        if item is None or item is True or item is False or isinstance(item, int | float):
-            result[key] = item
-        elif isinstance(item, str) and item != UNKNOWN:
-            result[key] = item
+        # Known scalars (most values) are copied as they are.
+        if isinstance(item, dict | list) or item == UNKNOWN:
+            if key != DEFAULTS_KEY:
+                result[key] = _walk(item, (path, key), unknowns)
         else:
-            result[key] = _walk(item, path_join(path, key), unknowns)
+            result[key] = item
     return result
 
 
-def _signed(value: dict[str, Any], path: str, unknowns: list[str]) -> Any:
+def _signed(value: dict[str, Any], path: _Path, unknowns: list[str]) -> Any:
     """A value in a signed envelope: secret, output value, resource reference, asset or archive."""
     sig = value.get(SECRET_SIG_KEY)
     if sig == SECRET_SIG_VALUE:
@@ -128,14 +145,14 @@ def _signed(value: dict[str, Any], path: str, unknowns: list[str]) -> Any:
         if value.get("secret"):
             return REDACTED
         if "value" not in value:
-            unknowns.append(path)
+            unknowns.append(_render(path))
             return UNKNOWN
         return _walk(value["value"], path, unknowns)
     if sig == RESOURCE_REFERENCE_SIG:
         # What a provider receives for a custom resource reference: its id (else its URN).
         ref_id = value.get("id")
         if ref_id == UNKNOWN:
-            unknowns.append(path)
+            unknowns.append(_render(path))
             return UNKNOWN
         return ref_id if isinstance(ref_id, str) and ref_id else value.get("urn")
     # Assets and archives: kept as data, they hold no policy-relevant secrets.
