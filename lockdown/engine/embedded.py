@@ -56,6 +56,7 @@ class EmbeddedEngine:
         self.policy_set = policy_set
         self.rules = policy_set.rules
         self._engine = new_regorus_engine()
+        self._data_json: str | None = None
         modules = policy_set.modules if include_tests else policy_set.production_modules()
         for module in modules:
             try:
@@ -94,8 +95,14 @@ class EmbeddedEngine:
         return Evaluation(violations=violations, readers=reader_entries)
 
     def _load(self, input_value: dict[str, Any], settings: dict[str, Any]) -> None:
-        self._engine.clear_data()
-        self._engine.add_data_json(json.dumps(build_data(settings)))
+        # Loading data makes regorus prepare every module again (several ms), so the data is
+        # replaced only when the settings change; the gate evaluates thousands of single
+        # resources with the same settings.
+        data_json = json.dumps(build_data(settings), sort_keys=True)
+        if data_json != self._data_json:
+            self._engine.clear_data()
+            self._engine.add_data_json(data_json)
+            self._data_json = data_json
         self._engine.set_input_json(json.dumps(input_value))
 
     def _eval_json(self, ref: str, suspects: tuple[Rule, ...]) -> Any:

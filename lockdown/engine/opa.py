@@ -19,6 +19,7 @@ connection is a ``LockdownError`` naming the server's URL, never an empty result
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -29,7 +30,7 @@ from opa_client.errors import RegoParseError
 
 from lockdown.engine.embedded import AGGREGATE_PACKAGE, aggregate_module
 from lockdown.engine.evaluation import Evaluation, build_data, build_input, collect_readers, collect_violations
-from lockdown.engine.metadata import Rule
+from lockdown.engine.metadata import Rule, package_of
 from lockdown.engine.policyset import READERS_PACKAGE, PolicySet
 from lockdown.errors import LockdownError
 from lockdown.model import Resource
@@ -39,6 +40,7 @@ POLICY_ID_PREFIX = "lockdown/"
 AGGREGATE_ID = f"{POLICY_ID_PREFIX}lockdown_engine/aggregate.rego"
 CONFIG_DATA_PATH = "lockdown/config"
 DEFAULT_TIMEOUT = 60.0
+_DATA_REF = re.compile(r"\bdata\.([A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*)")
 
 T = TypeVar("T")
 
@@ -97,7 +99,7 @@ class OpaEngine:
         for policy_id in existing:
             if policy_id.startswith(POLICY_ID_PREFIX) and policy_id not in modules:
                 self._call(f"DELETE /v1/policies/{policy_id}", lambda pid=policy_id: self._client.delete_policy(pid))
-        pending = list(modules)
+        pending = upload_order({policy_id: text for policy_id, (_path, text) in modules.items()})
         while pending:
             failures = {policy_id: self._put_policy(policy_id, modules[policy_id][1]) for policy_id in pending}
             still_failing = [policy_id for policy_id, error in failures.items() if error is not None]
@@ -184,6 +186,36 @@ class _CompileError(Exception):
     def __init__(self, error: RegoParseError) -> None:
         super().__init__(str(error))
         self.error = error
+
+
+def upload_order(texts: dict[str, str]) -> list[str]:
+    """Module ids with every module after the modules whose packages it refers to.
+
+    OPA type-checks a module against the ones already loaded, so libraries go first; a
+    cycle or a reference this scan misses is still handled by retrying failed uploads.
+    """
+    packages = {policy_id: package_of(text) or "" for policy_id, text in texts.items()}
+    refs = {policy_id: set(_DATA_REF.findall(text)) for policy_id, text in texts.items()}
+    ordered: list[str] = []
+    state: dict[str, str] = {}
+
+    def visit(policy_id: str) -> None:
+        if state.get(policy_id):
+            return
+        state[policy_id] = "visiting"
+        for other, package in packages.items():
+            if (
+                other != policy_id
+                and package
+                and any(ref == package or ref.startswith(f"{package}.") for ref in refs[policy_id])
+            ):
+                visit(other)
+        state[policy_id] = "done"
+        ordered.append(policy_id)
+
+    for policy_id in texts:
+        visit(policy_id)
+    return ordered
 
 
 def parse_opa_url(url: str) -> tuple[str, int, bool]:
