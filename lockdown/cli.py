@@ -169,8 +169,7 @@ def _source_loaders(
         raise LockdownError("--config sets stack config for planning a program; use it with --stack")
     program_dir = program or "."
     for stack in stacks:
-        label = f"{program_dir} (stack {stack})"
-        loaders.append((label, lambda stack=stack: _load_program(program_dir, stack, config, verbose)))
+        loaders.append((f"{program_dir} (stack {stack})", _start_program(program_dir, stack, config, verbose)))
     if not loaders:
         raise LockdownError("nothing to check: give --stack NAME, --preview-json FILE or --state FILE")
     return loaders
@@ -192,10 +191,19 @@ def _load_state(path: str) -> Any:
     return loaded
 
 
-def _load_program(program_dir: str, stack: str, config: tuple[str, ...], verbose: bool) -> Any:
-    from lockdown.loaders.program import load_program
+def _start_program(program_dir: str, stack: str, config: tuple[str, ...], verbose: bool) -> Callable[[], Any]:
+    """Start planning now, in its own process, so it overlaps loading the policies; return its result getter."""
+    from lockdown.loaders.program import start_program
 
-    return load_program(program_dir, stack, list(config), verbose=verbose)
+    try:
+        return start_program(program_dir, stack, list(config), verbose=verbose).result
+    except LockdownError as err:
+        failure = err
+
+        def fail() -> Any:
+            raise failure
+
+        return fail
 
 
 def _emit(text: str, output: str | None) -> None:

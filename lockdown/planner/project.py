@@ -44,7 +44,8 @@ class ProjectSpec:
         """The spec as the runner subprocess reads it (secrets included: it goes over a pipe only)."""
         return {
             "project": self.project,
-            "stack": self.stack,
+            # URNs and pulumi.get_stack() use the stack's short name (``org/project/dev`` -> ``dev``).
+            "stack": self.stack.rsplit("/", 1)[-1],
             "projectDir": str(self.project_dir),
             "main": str(self.main),
             "config": self.program_config,
@@ -75,8 +76,9 @@ def read_project(program_dir: str | Path, stack: str, overrides: list[str] | tup
         raise LockdownError(f"{stack_file}: 'config' must be a mapping of keys to values")
     for key, value in stack_config.items():
         raw[qualify(str(key), name)] = value
+    secure = {key for key, value in raw.items() if _contains_secure(value)}
     overridden = _apply_overrides(raw, name, overrides)
-    _finish(spec, raw, overridden, stack_file)
+    _finish(spec, raw, overridden, secure)
     return spec
 
 
@@ -167,7 +169,7 @@ def _apply_overrides(raw: dict[str, Any], project: str, overrides: list[str] | t
     return overridden
 
 
-def _finish(spec: ProjectSpec, raw: dict[str, Any], overridden: set[str], stack_file: Path) -> None:
+def _finish(spec: ProjectSpec, raw: dict[str, Any], overridden: set[str], secure: set[str]) -> None:
     """Split raw config into the program's view, the report's view and stack reference outputs."""
     for key in sorted(raw):
         value = raw[key]
@@ -178,7 +180,7 @@ def _finish(spec: ProjectSpec, raw: dict[str, Any], overridden: set[str], stack_
                 raise LockdownError(f"config {key!r}: stack reference outputs are stackref:<stack name>:<output>")
             spec.stackrefs.setdefault(stack_name, {})[output] = _plain(value)
             continue
-        secret = _contains_secure(value) or key in spec.secret_keys
+        secret = key in secure
         if secret and key not in overridden:
             spec.warnings.append(
                 f"config {key} is a secure value that cannot be decrypted offline; the program sees "

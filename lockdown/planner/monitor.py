@@ -1,0 +1,365 @@
+"""A mock resource monitor that records the graph the way the engine would.
+
+``pulumi.runtime.mocks.MockMonitor`` hands mocks the type, name and inputs only, and
+names children with their parent's last type only. This subclass records, for every
+registration, the parent, dependencies (the SDK's list: explicit ``depends_on`` plus
+every property dependency, components expanded to their children), property
+dependencies, provider (explicit, or the default provider the engine would create,
+``default_<version>``) and builds URNs exactly as the engine does: the parent's full
+qualified type chain, without the root stack's type.
+
+Values are read from the wire format (not deserialized) so that secrets and unknowns
+stay visible: a secret becomes ``REDACTED``, an unknown ``UNKNOWN`` with its path
+listed.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import Any
+
+from google.protobuf import struct_pb2
+
+from lockdown.model import REDACTED, UNKNOWN
+from lockdown.planner.outputs import Context, hex_digest, synthesize, uuid_for
+
+SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
+RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
+ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17"
+ARCHIVE_SIG = "0def7320c3a5731c473e5ecbe6d01bc7"
+OUTPUT_SIG = "d0e6a833031e9bbcedd0eae6cd3ae0a7"
+SIG_KEY = "4dabf18193072939515e22adb298388d"
+ROOT_STACK_TYPE = "pulumi:pulumi:Stack"
+STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference"
+
+
+def engine_urn(stack: str, project: str, parent: str, type_: str, name: str) -> str:
+    """The URN the engine gives: parent's full type chain (not the root stack's) then ``$type``."""
+    qualified = type_
+    if parent:
+        parent_chain = parent.split("::")[2]
+        if parent_chain != ROOT_STACK_TYPE:
+            qualified = f"{parent_chain}${type_}"
+    return f"urn:pulumi:{stack}::{project}::{qualified}::{name}"
+
+
+def struct_to_plain(struct: struct_pb2.Struct) -> dict[str, Any]:
+    """The wire values as JSON (sentinels kept), with whole numbers as ints."""
+    return {key: _plain_value(value) for key, value in struct.fields.items()}
+
+
+def _plain_value(value: struct_pb2.Value) -> Any:
+    kind = value.WhichOneof("kind")
+    if kind == "struct_value":
+        return struct_to_plain(value.struct_value)
+    if kind == "list_value":
+        return [_plain_value(v) for v in value.list_value.values]
+    if kind == "number_value":
+        number = value.number_value
+        return int(number) if number.is_integer() else number
+    if kind == "string_value":
+        return value.string_value
+    if kind == "bool_value":
+        return value.bool_value
+    return None
+
+
+def normalize(value: Any, ids: dict[str, str]) -> Any:
+    """Wire value -> record value: secrets redacted, references as ids/URNs, assets described."""
+    if isinstance(value, dict):
+        sig = value.get(SIG_KEY)
+        if sig == SECRET_SIG:
+            return REDACTED
+        if sig == RESOURCE_SIG:
+            urn = value.get("urn", "")
+            return value.get("id") or ids.get(urn) or urn
+        if sig == ASSET_SIG:
+            return {"asset": {k: v for k, v in value.items() if k in ("path", "uri", "text", "hash")}}
+        if sig == ARCHIVE_SIG:
+            return {"archive": {k: v for k, v in value.items() if k in ("path", "uri", "hash")}}
+        if sig == OUTPUT_SIG:
+            if value.get("secret"):
+                return REDACTED
+            return normalize(value["value"], ids) if "value" in value else UNKNOWN
+        return {k: normalize(v, ids) for k, v in value.items() if k != "__defaults"}
+    if isinstance(value, list):
+        return [normalize(v, ids) for v in value]
+    return value
+
+
+def unknown_paths(value: Any, prefix: str = "") -> list[str]:
+    """Paths (``a.b[0].c``) of every UNKNOWN in a record's properties."""
+    if value == UNKNOWN:
+        return [prefix]
+    found: list[str] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found.extend(unknown_paths(item, f"{prefix}.{key}" if prefix else key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found.extend(unknown_paths(item, f"{prefix}[{index}]"))
+    return found
+
+
+class Recorder:
+    """The records and the per-provider contexts the monitor builds; thread-safe."""
+
+    def __init__(self, stack: str, project: str, base: Context, aws_config: dict[str, Any]) -> None:
+        self.stack = stack
+        self.project = project
+        self.base = base
+        self.aws_config = aws_config
+        self.records: list[dict[str, Any]] = []
+        #: (type, name) -> (file, line) where the program declares the resource.
+        self.locations: dict[tuple[str, str], tuple[str, int]] = {}
+        self.ids: dict[str, str] = {}
+        self.providers: dict[str, Context] = {}
+        self.warnings: list[str] = []
+        self.lock = threading.RLock()
+
+    def add(self, record: dict[str, Any]) -> None:
+        with self.lock:
+            self.records.append(record)
+            if record.get("id"):
+                self.ids[record["urn"]] = record["id"]
+
+    def default_provider(self, package: str, version: str) -> str:
+        """The engine's default provider for a package: ``pulumi:providers:<pkg>::default_<version>``."""
+        name = f"default_{version.replace('.', '_')}" if version else "default"
+        urn = engine_urn(self.stack, self.project, "", f"pulumi:providers:{package}", name)
+        with self.lock:
+            if urn not in self.ids:
+                props: dict[str, Any] = dict(self.aws_config) if package == "aws" else {}
+                if version:
+                    props["version"] = version
+                ident = uuid_for(urn, "provider")
+                self.add(_record(urn, f"pulumi:providers:{package}", name, ident, props, custom=True))
+                self.providers[f"{urn}::{ident}"] = self.base
+        return urn
+
+    def context_for(self, provider_ref: str) -> Context:
+        with self.lock:
+            return self.providers.get(provider_ref, self.base)
+
+
+def _decode_json(value: Any) -> Any:
+    """Provider inputs travel JSON-encoded (``defaultTags``); records hold them as objects."""
+    if isinstance(value, str) and value[:1] in ("{", "["):
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            return value
+    return value
+
+
+def _drop_none(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _drop_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_drop_none(v) for v in value]
+    return value
+
+
+def _record(
+    urn: str,
+    type_: str,
+    name: str,
+    ident: str | None,
+    props: dict[str, Any],
+    custom: bool,
+    parent: str | None = None,
+    dependencies: list[str] | None = None,
+    provider: str | None = None,
+    property_dependencies: dict[str, list[str]] | None = None,
+) -> dict[str, Any]:
+    return {
+        "urn": urn,
+        "type": type_,
+        "name": name,
+        "id": ident,
+        "properties": props,
+        "parent": parent,
+        "dependencies": dependencies or [],
+        "propertyDependencies": property_dependencies or {},
+        "provider": provider,
+        "unknowns": unknown_paths(props),
+        "custom": custom,
+    }
+
+
+def unwrap_secrets(value: Any) -> tuple[Any, bool]:
+    """Wire value -> plain value for an invoke, and whether any part of it was secret."""
+    if isinstance(value, dict):
+        if value.get(SIG_KEY) == SECRET_SIG:
+            inner, _ = unwrap_secrets(value.get("value"))
+            return inner, True
+        pairs = {k: unwrap_secrets(v) for k, v in value.items()}
+        return {k: v for k, (v, _) in pairs.items()}, any(s for _, s in pairs.values())
+    if isinstance(value, list):
+        pairs_list = [unwrap_secrets(v) for v in value]
+        return [v for v, _ in pairs_list], any(s for _, s in pairs_list)
+    return value, False
+
+
+def build_monitor(recorder: Recorder, stackrefs: dict[str, dict[str, Any]], invoke_ctx: Any):
+    """A ``MockMonitor`` subclass bound to this recorder (the SDK is imported lazily)."""
+    from pulumi.runtime import rpc
+    from pulumi.runtime.mocks import MockMonitor, _resolve_callbacks
+    from pulumi.runtime.proto import resource_pb2
+    from pulumi.runtime.sync_await import _sync_await
+
+    from lockdown.planner import invokes
+
+    class RecordingMonitor(MockMonitor):
+        """Records every registration; answers with synthesized outputs."""
+
+        def make_urn(self, parent: str, type_: str, name: str) -> str:
+            return engine_urn(recorder.stack, recorder.project, parent, type_, name)
+
+        def RegisterResource(self, request):
+            urn = self.make_urn(request.parent, request.type, request.name)
+            raw = struct_to_plain(request.object)
+            if request.type == ROOT_STACK_TYPE:
+                recorder.add(_record(urn, request.type, request.name, None, {}, custom=False))
+                return resource_pb2.RegisterResourceResponse(urn=urn)
+            if request.remote:
+                recorder.warnings.append(
+                    f"{urn}: multi-language component {request.type} cannot run offline; its children were not planned"
+                )
+            transforms = _resolve_callbacks(request.transforms) + list(self._stack_transforms)
+            if transforms:
+                raw = _transform(request, raw, transforms)
+            ident, state, record = _register(request, urn, raw)
+            recorder.add(record)
+            obj = struct_pb2.Struct()
+            obj.update(state)
+            self.resources[urn] = MockMonitor.ResourceRegistration(urn, ident or "", state)
+            return resource_pb2.RegisterResourceResponse(urn=urn, id=ident or "", object=obj)
+
+        def ReadResource(self, request):
+            urn = self.make_urn(request.parent, request.type, request.name)
+            if request.type == STACK_REFERENCE_TYPE:
+                state = _stack_reference(request.id, urn, request.parent)
+            else:
+                recorder.warnings.append(
+                    f"{urn}: existing {request.type} {request.id!r} is read, not created; "
+                    "its real properties are not checked"
+                )
+                inputs = normalize(struct_to_plain(request.properties), recorder.ids)
+                _, state = synthesize(request.type, request.name, inputs, urn, recorder.base, read_id=request.id)
+                state = {**inputs, **state}
+            obj = struct_pb2.Struct()
+            obj.update(state)
+            self.resources[urn] = MockMonitor.ResourceRegistration(urn, request.id, state)
+            return resource_pb2.ReadResourceResponse(urn=urn, properties=obj)
+
+        def Invoke(self, request):
+            if request.tok == "pulumi:pulumi:getResource":
+                return super().Invoke(request)
+            args, secret = unwrap_secrets(struct_to_plain(request.args))
+            args = {k: v for k, v in args.items() if v is not None}
+            if unknown_paths(args):
+                # As the engine does for an invoke that waits on values not known yet: the whole result is unknown.
+                return resource_pb2.ResourceInvokeResponse(unknown=True)
+            result = invokes.call(request.tok, args, invoke_ctx)
+            if secret:
+                result = {k: {SIG_KEY: SECRET_SIG, "value": v} for k, v in result.items()}
+            ret = struct_pb2.Struct()
+            ret.update(_drop_none(result))
+            return resource_pb2.ResourceInvokeResponse(**{"return": ret})
+
+    def _transform(request, raw: dict[str, Any], transforms: list[Any]) -> dict[str, Any]:
+        """Run the resource's own then the stack's transforms, as the engine does (the mock runs none)."""
+        from pulumi import ResourceOptions
+        from pulumi.resource import ResourceTransformArgs
+
+        props = rpc.deserialize_properties(request.object, keep_unknowns=True)
+        changed = False
+        for transform in transforms:
+            args = ResourceTransformArgs(bool(request.custom), request.type, request.name, props, ResourceOptions())
+            result = transform(args)
+            if hasattr(result, "__await__"):
+                result = _sync_await(result)
+            if result is not None:
+                props, changed = result.props, True
+        if not changed:
+            return raw
+        return struct_to_plain(_sync_await(rpc.serialize_properties(props, {})))
+
+    def _stack_reference(stack_name: str, urn: str, parent: str) -> dict[str, Any]:
+        outputs = stackrefs.get(stack_name)
+        if outputs is None:
+            recorder.warnings.append(
+                f"stack reference {stack_name!r}: no outputs given, every output is empty "
+                f"(pass --config stackref:{stack_name}:<output>=VALUE)"
+            )
+            outputs = {}
+        state = {"name": stack_name, "outputs": outputs, "secretOutputNames": []}
+        recorder.add(
+            _record(urn, STACK_REFERENCE_TYPE, urn.rsplit("::", 1)[-1], stack_name, dict(state), True, parent or None)
+        )
+        return state
+
+    def _register(request, urn: str, raw: dict[str, Any]) -> tuple[str | None, dict[str, Any], dict[str, Any]]:
+        type_ = request.type
+        inputs = normalize(raw, recorder.ids)
+        provider_ref = request.provider or ""
+        provider_urn: str | None = provider_ref.rsplit("::", 1)[0] if provider_ref else None
+        custom = bool(request.custom)
+        if custom and not provider_ref and not type_.startswith("pulumi:providers:"):
+            provider_urn = recorder.default_provider(type_.split(":", 1)[0], request.version)
+        ident: str | None = None
+        outputs: dict[str, Any] = {}
+        if type_.startswith("pulumi:providers:"):
+            inputs = {k: _decode_json(v) for k, v in inputs.items()}
+            ident = uuid_for(urn, "provider")
+            with recorder.lock:
+                recorder.providers[f"{urn}::{ident}"] = _provider_context(inputs)
+        elif custom:
+            ctx = recorder.context_for(provider_ref)
+            ident, outputs = synthesize(type_, request.name, inputs, urn, _region_override(ctx, inputs))
+        props = {**outputs, **inputs}
+        secret_outputs = set(request.additionalSecretOutputs)
+        for key in secret_outputs & set(props):
+            props[key] = REDACTED
+        state = {**outputs, **raw}
+        for key in secret_outputs & set(state):
+            state[key] = {SIG_KEY: SECRET_SIG, "value": state[key]}
+        prop_deps = {k: sorted(set(v.urns)) for k, v in request.propertyDependencies.items()}
+        record = _record(
+            urn,
+            type_,
+            request.name,
+            ident if custom and ident not in (UNKNOWN, REDACTED) else None,
+            props,
+            custom,
+            parent=request.parent or None,
+            dependencies=sorted(set(request.dependencies)),
+            provider=provider_urn,
+            property_dependencies=prop_deps,
+        )
+        return ident, state, record
+
+    def _provider_context(inputs: dict[str, Any]) -> Context:
+        base = recorder.base
+        region = inputs.get("region")
+        tags = inputs.get("defaultTags")
+        default_tags = tags.get("tags") if isinstance(tags, dict) and isinstance(tags.get("tags"), dict) else {}
+        return Context(
+            account=base.account,
+            region=region if isinstance(region, str) and region not in (UNKNOWN, REDACTED) else base.region,
+            partition=base.partition,
+            default_tags=default_tags,
+        )
+
+    def _region_override(ctx: Context, inputs: dict[str, Any]) -> Context:
+        region = inputs.get("region")
+        if isinstance(region, str) and region not in (UNKNOWN, REDACTED) and region != ctx.region:
+            return Context(ctx.account, region, ctx.partition, ctx.default_tags)
+        return ctx
+
+    return RecordingMonitor
+
+
+__all__ = ["Recorder", "build_monitor", "engine_urn", "hex_digest", "normalize", "unknown_paths"]

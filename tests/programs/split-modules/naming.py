@@ -1,0 +1,7 @@
+"""Naming helper in its own module."""
+
+PREFIX = "acme"
+
+
+def prefixed(name: str) -> str:
+    return f"{PREFIX}-{name}"
