@@ -117,7 +117,7 @@ def test_drift_runs_nightly_and_keeps_reports_and_exit_code() -> None:
     assert workflow["on"]["schedule"][0]["cron"]
     job = workflow["jobs"]["drift"]
     script = runs(job)
-    assert 'lockdown drift --stack "$STACK" --format html --output "drift-$STACK.html"' in script
+    assert 'lockdown merge "drift-$STACK.json" --format html --output "drift-$STACK.html"' in script
     assert 'lockdown drift --stack "$STACK" --format json --output "drift-$STACK.json"' in script
     upload = next(step for step in steps(job) if step.get("uses", "").startswith("actions/upload-artifact"))
     assert upload["if"] == "always()"

@@ -76,7 +76,9 @@ class Absent(Exception):
 _NAME_UNSAFE = re.compile(r"[^A-Za-z0-9._/@=+,-]")
 
 
-def record(ctx: ScanContext, type_: str, identity: str, properties: dict[str, Any], *, id_: str | None = None) -> Resource:
+def record(
+    ctx: ScanContext, type_: str, identity: str, properties: dict[str, Any], *, id_: str | None = None
+) -> Resource:
     """A live record with a synthesized URN; matching may later rename it to the stack's URN."""
     name = "live:" + _NAME_UNSAFE.sub("_", identity)
     return Resource(
@@ -92,17 +94,32 @@ def record(ctx: ScanContext, type_: str, identity: str, properties: dict[str, An
 def error_text(err: Exception) -> str:
     """An AWS error as one short line: code and message, never request ids or credentials."""
     if isinstance(err, ClientError):
-        info = err.response.get("Error", {})
-        code = info.get("Code") or "Error"
-        message = " ".join(str(info.get("Message") or "").split())
+        code, message = _code_and_message(err.response)
         return f"{code}: {message}"[:300] if message else code
     if isinstance(err, BotoCoreError):
         return f"{type(err).__name__}: {err}"[:300]
     return f"{type(err).__name__}: {err}"[:300]
 
 
+def _code_and_message(response: dict[str, Any]) -> tuple[str, str]:
+    """Code and message, also from error shapes botocore did not parse (a nested ``Errors``, raw XML)."""
+    info = response.get("Error") or {}
+    code, message = str(info.get("Code") or ""), " ".join(str(info.get("Message") or "").split())
+    nested = (response.get("Errors") or {}).get("Error") if isinstance(response.get("Errors"), dict) else None
+    if (not code or code.isdigit()) and isinstance(nested, dict):
+        code, message = str(nested.get("Code") or code), " ".join(str(nested.get("Message") or message).split())
+    xml_code, xml_message = _XML_CODE.search(message), _XML_MESSAGE.search(message)
+    if (not code or code.isdigit()) and xml_code:
+        code, message = xml_code.group(1), xml_message.group(1) if xml_message else ""
+    return code or "Error", message
+
+
+_XML_CODE = re.compile(r"<Code>([^<]+)</Code>")
+_XML_MESSAGE = re.compile(r"<Message>([^<]*)</Message>")
+
+
 def error_code(err: Exception) -> str:
-    return err.response.get("Error", {}).get("Code", "") if isinstance(err, ClientError) else ""
+    return _code_and_message(err.response)[0] if isinstance(err, ClientError) else ""
 
 
 def read(call: Callable[..., dict[str, Any]], absent: tuple[str, ...] = (), **kwargs: Any) -> dict[str, Any]:
@@ -121,23 +138,6 @@ def paginate(client: Any, operation: str, key: str, **kwargs: Any) -> list[Any]:
     for page in client.get_paginator(operation).paginate(**kwargs):
         items.extend(page.get(key, []))
     return items
-
-
-def guarded(
-    outcome: Outcome, service: str, region: str, resource: str, kind: str | None, identity: str | None
-) -> Callable[[Callable[[], Any]], Any]:
-    """Run ``fn``; on an AWS error, note it as unread and return ``None``."""
-
-    def run(fn: Callable[[], Any]) -> Any:
-        try:
-            return fn()
-        except Absent:
-            raise
-        except (ClientError, BotoCoreError) as err:
-            outcome.incomplete.append(Incomplete(service, region, resource, error_text(err), kind, identity))
-            return None
-
-    return run
 
 
 def policy_text(document: Any) -> str:
