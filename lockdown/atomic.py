@@ -13,6 +13,14 @@ def write_atomic(path: str | Path, content: str | bytes) -> None:
     """Write to a temporary file beside ``path`` and rename it into place."""
     path = Path(path)
     data = content.encode("utf-8") if isinstance(content, str) else content
+    if path.exists() and not path.is_file():
+        # A device or pipe (/dev/stdout, /dev/null): written in place, never replaced by a file.
+        try:
+            with path.open("wb") as handle:
+                handle.write(data)
+        except OSError as err:
+            raise LockdownError(f"{path}: cannot write output: {err.strerror}") from err
+        return
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         raise LockdownError(f"{path}: output directory {directory} does not exist")

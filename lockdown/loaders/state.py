@@ -25,6 +25,7 @@ from lockdown.model import UNKNOWN, LoadedStack, Resource, Source
 #: Deployment schema versions whose resources this loader reads (``apitype.DeploymentV3``).
 SUPPORTED_VERSIONS = (3, 4)
 ROOT_STACK_TYPE = "pulumi:pulumi:Stack"
+_COMMANDS = {"stack export": "`pulumi stack export`", "preview": "`pulumi preview --json`"}
 
 
 def load_state(path: str | Path) -> LoadedStack:
@@ -32,7 +33,9 @@ def load_state(path: str | Path) -> LoadedStack:
     path = Path(path)
     document = read_json_file(path, "stack export")
     deployment = _deployment_of(document, path)
-    raw_resources = deployment.get("resources") or []
+    raw_resources = deployment.get("resources")
+    if raw_resources is None:
+        raw_resources = []
     if not isinstance(raw_resources, list):
         raise LockdownError(f"{path}: deployment.resources must be a list, got {type(raw_resources).__name__}")
     resources: list[Resource] = []
@@ -67,11 +70,16 @@ def read_json_file(path: Path, what: str) -> Any:
     except UnicodeDecodeError as err:
         raise LockdownError(f"{path}: {what} file is not UTF-8 text (is it JSON?)") from err
     except json.JSONDecodeError as err:
-        if err.pos >= len(err.doc.rstrip()):
-            raise LockdownError(f"{path}: {what} file is truncated: JSON ends early at line {err.lineno}") from err
-        raise LockdownError(
-            f"{path}: {what} file is not valid JSON: {err.msg} at line {err.lineno} column {err.colno}"
-        ) from err
+        raise LockdownError(f"{path}: {_json_problem(err, what)}") from err
+
+
+def _json_problem(err: json.JSONDecodeError, what: str) -> str:
+    """Tell a truncated file and a file that is not JSON at all apart from a plain syntax error."""
+    if err.pos >= len(err.doc.rstrip()) or err.msg.startswith("Unterminated string"):
+        return f"{what} file is truncated: the JSON stops before it is complete (line {err.lineno})"
+    if err.pos == len(err.doc) - len(err.doc.lstrip()):
+        return f"{what} file is not JSON (expected the output of {_COMMANDS.get(what, what)})"
+    return f"{what} file is not valid JSON: {err.msg} (line {err.lineno}, column {err.colno})"
 
 
 def resource_from_v3(raw: Any, source: Source, path: Path, where: str) -> Resource:
@@ -87,10 +95,11 @@ def resource_from_v3(raw: Any, source: Source, path: Path, where: str) -> Resour
     type_ = raw.get("type")
     if not isinstance(type_, str) or not type_:
         raise LockdownError(f"{path}: {where} ({urn}) has no type")
-    try:
-        properties, unknowns = normalize_properties(merge_inputs_outputs(raw.get("inputs"), raw.get("outputs")))
-    except TypeError as err:
-        raise LockdownError(f"{path}: {where} ({urn}): {err}") from err
+    inputs, outputs = raw.get("inputs"), raw.get("outputs")
+    for name, bag in (("inputs", inputs), ("outputs", outputs)):
+        if bag is not None and not isinstance(bag, dict):
+            raise LockdownError(f"{path}: {where} ({urn}): {name} must be an object, got {type(bag).__name__}")
+    properties, unknowns = normalize_properties(merge_inputs_outputs(inputs, outputs))
     dependencies = raw.get("dependencies") or []
     if not isinstance(dependencies, list) or not all(isinstance(item, str) for item in dependencies):
         raise LockdownError(f"{path}: {where} ({urn}): dependencies must be a list of URNs")

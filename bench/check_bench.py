@@ -1,0 +1,434 @@
+"""Benchmark: ``lockdown check --preview-json`` on synthetic previews of 1,000 / 5,000 / 10,000 resources.
+
+Each size is a ``pulumi preview --json`` file in the real format (a Python program's
+preview with pulumi-aws v7 tokens, unknown planned outputs and ``__defaults``), made of
+groups of ten resources: a bucket with its public access block, encryption,
+versioning, logging, lifecycle and bucket policy, a KMS key, a role and the role's
+inline policy (plus the stack, the provider and one CloudTrail trail). About one group
+in ten is misconfigured (a public bucket policy, an incomplete public access block, S3
+reads on ``*``, a key policy open to ``*``...).
+
+Every run is a whole process, as CI runs it:
+``python -m lockdown.cli check --preview-json F --format json --output OUT``, timed
+for wall clock, with peak memory from the child's own ``rusage`` (``os.wait4``).
+Then the largest file is profiled in-process to show where the time goes: JSON parse,
+normalization into records, engine input conversion, policy load, evaluation.
+
+Targets on the 2-core reference machine: 10,000 resources in under 3 s and 400 MB,
+and cost that grows linearly (the 10k/1k ratio of the variable part close to 10).
+
+Usage: ``python bench/check_bench.py [--sizes 1000,5000,10000] [--repeat 3] [--profile]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+STACK, PROJECT = "bench", "capture-pipeline"
+ACCOUNT = "111122223333"
+ROOT_URN = f"urn:pulumi:{STACK}::{PROJECT}::pulumi:pulumi:Stack::{PROJECT}-{STACK}"
+PROVIDER_URN = f"urn:pulumi:{STACK}::{PROJECT}::pulumi:providers:aws::default_7_11_0"
+PROVIDER_REF = f"{PROVIDER_URN}::{UNKNOWN}"
+GROUP_SIZE = 10
+KEY_ADMIN = f"arn:aws:iam::{ACCOUNT}:role/platform-key-admin"
+WALL_TARGET_S = 3.0
+RSS_TARGET_MB = 400.0
+MISCONFIGURATIONS = ("public-policy", "open-pab", "read-star", "open-key", "no-encryption")
+
+
+# ---------------------------------------------------------------- synthetic preview
+
+
+def _urn(type_: str, name: str) -> str:
+    return f"urn:pulumi:{STACK}::{PROJECT}::{type_}::{name}"
+
+
+def _policy(statements: list[dict[str, Any]]) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": statements})
+
+
+def _step(type_: str, name: str, inputs: dict[str, Any], outputs: dict[str, Any], deps: list[str]) -> dict[str, Any]:
+    urn = _urn(type_, name)
+    new_state = {
+        "urn": urn,
+        "custom": True,
+        "type": type_,
+        "parent": ROOT_URN,
+        "inputs": {"__defaults": [], **inputs},
+        "outputs": outputs,
+        "dependencies": deps,
+        "provider": PROVIDER_REF,
+        "propertyDependencies": {key: [d for d in deps if "Bucket::" in d] for key in inputs},
+    }
+    return {"op": "create", "urn": urn, "provider": PROVIDER_REF, "newState": new_state, "detailedDiff": None}
+
+
+def _group(index: int) -> list[dict[str, Any]]:
+    """Ten resources around one bucket; one group in ten carries one misconfiguration."""
+    bad = MISCONFIGURATIONS[(index // 10) % len(MISCONFIGURATIONS)] if index % 10 == 3 else None
+    name = f"capture-{index:05d}"
+    bucket = f"{name}-7c1f2e9"
+    bucket_urn = _urn("aws:s3/bucket:Bucket", name)
+    key_urn = _urn("aws:kms/key:Key", f"{name}-key")
+    role_urn = _urn("aws:iam/role:Role", f"{name}-reader")
+    reader = f"arn:aws:iam::{ACCOUNT}:role/{name}-reader"
+    tags = {"data-classification": "restricted", "owner": "data-platform", "pipeline": name}
+    on = {"bucket": UNKNOWN, "id": UNKNOWN, "region": "eu-west-1"}
+    pab = {key: bad != "open-pab" for key in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls")}
+    pab["restrictPublicBuckets"] = bad != "open-pab"
+    principal: Any = "*" if bad == "public-policy" else {"AWS": reader}
+    read_resource: Any = "*" if bad == "read-star" else [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"]
+    key_principal: Any = "*" if bad == "open-key" else {"AWS": reader}
+    # The key ARN is known (an existing key), so encryption is decidable at plan time.
+    sse_default = {"sseAlgorithm": "aws:kms", "kmsMasterKeyId": f"arn:aws:kms:eu-west-1:{ACCOUNT}:key/{index:08d}-0000"}
+    both = [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"]
+    bucket_policy = _policy(
+        [
+            {"Effect": "Allow", "Principal": principal, "Action": "s3:GetObject", "Resource": both[1]},
+            {
+                "Sid": "Perimeter",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": ["s3:GetObject*", "s3:ListBucket*"],
+                "Resource": both,
+                "Condition": {"ArnNotEquals": {"aws:PrincipalArn": [reader]}},
+            },
+            {
+                "Sid": "TlsOnly",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:*",
+                "Resource": both,
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+            },
+        ]
+    )
+    key_policy = _policy(
+        [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": KEY_ADMIN},
+                "Action": ["kms:Describe*", "kms:Put*"],
+                "Resource": "*",
+            },
+            {"Effect": "Allow", "Principal": key_principal, "Action": ["kms:Decrypt"], "Resource": "*"},
+        ]
+    )
+    steps = [
+        _step(
+            "aws:s3/bucket:Bucket",
+            name,
+            {"bucket": bucket, "forceDestroy": False, "tags": {"__defaults": [], **tags}},
+            {"arn": UNKNOWN, "bucket": bucket, "id": UNKNOWN, "region": "eu-west-1", "tags": tags, "tagsAll": tags},
+            [],
+        ),
+        _step(
+            "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+            f"{name}-pab",
+            {"bucket": UNKNOWN, **pab},
+            {**on, **pab},
+            [bucket_urn],
+        ),
+        _step(
+            "aws:s3/bucketVersioning:BucketVersioning",
+            f"{name}-versioning",
+            {"bucket": UNKNOWN, "versioningConfiguration": {"__defaults": [], "status": "Enabled"}},
+            {**on, "versioningConfiguration": {"status": "Enabled", "mfaDelete": UNKNOWN}},
+            [bucket_urn],
+        ),
+        _step(
+            "aws:s3/bucketLogging:BucketLogging",
+            f"{name}-logging",
+            {"bucket": UNKNOWN, "targetBucket": "access-logs-0a1b2c3", "targetPrefix": f"{name}/"},
+            {**on, "targetBucket": "access-logs-0a1b2c3", "targetPrefix": f"{name}/"},
+            [bucket_urn],
+        ),
+        _step(
+            "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+            f"{name}-lifecycle",
+            {"bucket": UNKNOWN, "rules": [{"id": "expire", "status": "Enabled", "expiration": {"days": 30}}]},
+            {**on, "rules": [{"id": "expire", "status": "Enabled", "expiration": {"days": 30, "date": UNKNOWN}}]},
+            [bucket_urn],
+        ),
+        _step(
+            "aws:s3/bucketPolicy:BucketPolicy",
+            f"{name}-policy",
+            {"bucket": UNKNOWN, "policy": bucket_policy},
+            {**on, "policy": bucket_policy},
+            [bucket_urn],
+        ),
+        _step(
+            "aws:kms/key:Key",
+            f"{name}-key",
+            {"description": f"{name} data key", "enableKeyRotation": True, "policy": key_policy},
+            {"arn": UNKNOWN, "id": UNKNOWN, "keyId": UNKNOWN, "enableKeyRotation": True, "policy": key_policy},
+            [],
+        ),
+        _step(
+            "aws:iam/role:Role",
+            f"{name}-reader",
+            {
+                "name": f"{name}-reader",
+                "assumeRolePolicy": _policy(
+                    [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"Service": "sagemaker.amazonaws.com"},
+                            "Action": "sts:AssumeRole",
+                            "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}},
+                        }
+                    ]
+                ),
+            },
+            {"arn": UNKNOWN, "id": UNKNOWN, "name": f"{name}-reader", "uniqueId": UNKNOWN},
+            [],
+        ),
+        _step(
+            "aws:iam/rolePolicy:RolePolicy",
+            f"{name}-reader-read",
+            {
+                "role": UNKNOWN,
+                "policy": _policy([{"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": read_resource}]),
+            },
+            {"id": UNKNOWN, "role": UNKNOWN},
+            [role_urn],
+        ),
+    ]
+    if bad != "no-encryption":
+        steps.insert(
+            2,
+            _step(
+                "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+                f"{name}-sse",
+                {
+                    "bucket": UNKNOWN,
+                    "rules": [{"applyServerSideEncryptionByDefault": sse_default, "bucketKeyEnabled": True}],
+                },
+                {**on, "rules": [{"applyServerSideEncryptionByDefault": sse_default, "bucketKeyEnabled": True}]},
+                [bucket_urn, key_urn],
+            ),
+        )
+    return steps
+
+
+def synthetic_preview(resources: int) -> dict[str, Any]:
+    """A ``pulumi preview --json`` document with about ``resources`` resources."""
+    root = {"urn": ROOT_URN, "custom": False, "type": "pulumi:pulumi:Stack", "inputs": {}, "outputs": {}}
+    provider = {
+        "urn": PROVIDER_URN,
+        "custom": True,
+        "type": "pulumi:providers:aws",
+        "id": UNKNOWN,
+        "inputs": {"region": "eu-west-1", "version": "7.11.0"},
+        "outputs": {"region": "eu-west-1", "version": "7.11.0"},
+    }
+    # One trail records S3 data events of every bucket ("arn:aws:s3" selects all of them).
+    trail = _step(
+        "aws:cloudtrail/trail:Trail",
+        "audit-trail",
+        {
+            "name": "capture-audit",
+            "s3BucketName": "audit-logs-0a1b2c3",
+            "enableLogging": True,
+            "isMultiRegionTrail": True,
+            "enableLogFileValidation": True,
+            "cloudWatchLogsGroupArn": f"arn:aws:logs:eu-west-1:{ACCOUNT}:log-group:capture-audit:*",
+            "cloudWatchLogsRoleArn": f"arn:aws:iam::{ACCOUNT}:role/cloudtrail-to-logs",
+            "kmsKeyId": f"arn:aws:kms:eu-west-1:{ACCOUNT}:key/0f6c2d9e-8b7a-4c3d-a1e2-5f4b3c2d1e0f",
+            "eventSelectors": [
+                {
+                    "readWriteType": "All",
+                    "includeManagementEvents": True,
+                    "dataResources": [{"type": "AWS::S3::Object", "values": ["arn:aws:s3"]}],
+                }
+            ],
+        },
+        {"arn": UNKNOWN, "id": UNKNOWN, "homeRegion": UNKNOWN},
+        [],
+    )
+    steps = [
+        {"op": "create", "urn": ROOT_URN, "newState": root, "detailedDiff": None},
+        {"op": "create", "urn": PROVIDER_URN, "newState": provider, "detailedDiff": None},
+        trail,
+    ]
+    index = 0
+    while len(steps) < resources:
+        steps.extend(_group(index))
+        index += 1
+    del steps[resources:]
+    config = {
+        "aws:region": "eu-west-1",
+        "lockdown:accountIds": json.dumps([ACCOUNT]),
+        "lockdown:keyAdministrators": json.dumps([KEY_ADMIN]),
+        "lockdown:allowedReaders": json.dumps(
+            [f"arn:aws:iam::{ACCOUNT}:role/capture-{i:05d}-reader" for i in range(index)]
+        ),
+    }
+    return {"config": config, "steps": steps, "duration": 1, "changeSummary": {"create": len(steps)}}
+
+
+# ---------------------------------------------------------------- whole-process runs
+
+
+POLICIES: list[str] = []  # ["--policies", DIR] when given
+
+
+def run_check(preview: Path, out: Path) -> tuple[float, float, int]:
+    """Wall seconds, peak RSS in MB and exit code of one ``lockdown check`` process."""
+    command = [sys.executable, "-m", "lockdown.cli", "check", "--preview-json", str(preview), *POLICIES]
+    command += ["--format", "json", "--output", str(out)]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    stderr = process.stderr.read().decode(errors="replace") if process.stderr else ""
+    if process.returncode not in (0, 1):
+        raise SystemExit(f"lockdown check failed on {preview} (exit {process.returncode}): {stderr.strip()}")
+    return wall, usage.ru_maxrss / 1024, process.returncode
+
+
+def measure(sizes: list[int], repeat: int, workdir: Path) -> list[dict[str, Any]]:
+    rows = []
+    for size in sizes:
+        preview = workdir / f"preview-{size}.json"
+        preview.write_text(json.dumps(synthetic_preview(size), indent=4))
+        runs = [run_check(preview, workdir / f"report-{size}.json") for _ in range(repeat)]
+        report = json.loads((workdir / f"report-{size}.json").read_text())
+        rows.append(
+            {
+                "resources": size,
+                "file_mb": preview.stat().st_size / 1e6,
+                "wall_s": min(run[0] for run in runs),
+                "rss_mb": max(run[1] for run in runs),
+                "findings": report["summary"]["findings"],
+                "exit": runs[0][2],
+            }
+        )
+    return rows
+
+
+def baseline(workdir: Path) -> float:
+    """Wall time of the same command on a 2-resource preview: start-up and policy load."""
+    preview = workdir / "preview-0.json"
+    preview.write_text(json.dumps(synthetic_preview(2), indent=4))
+    return min(run_check(preview, workdir / "report-0.json")[0] for _ in range(3))
+
+
+# ---------------------------------------------------------------- in-process profile
+
+
+def profile(preview: Path) -> list[tuple[str, float]]:
+    """Seconds per stage for one check of ``preview``, in process."""
+    from lockdown.engine import load_engine
+    from lockdown.engine.evaluation import build_input
+    from lockdown.findings import check
+    from lockdown.loaders.preview import load_preview
+    from lockdown.settings import resolve
+
+    stages: list[tuple[str, float]] = []
+
+    def timed(label: str, action: Any) -> Any:
+        started = time.perf_counter()
+        value = action()
+        stages.append((label, time.perf_counter() - started))
+        return value
+
+    timed("json parse (json.loads of the file)", lambda: json.loads(preview.read_bytes()))
+    loaded = timed("load_preview (parse + normalize into records)", lambda: load_preview(preview))
+    stages.append(("  of which normalization and records", stages[1][1] - stages[0][1]))
+    engine = timed("policy load (parse, check every module)", lambda: load_engine(POLICIES[1] if POLICIES else None))
+    settings = resolve(loaded.config)
+    timed("engine input conversion (to_input + JSON)", lambda: json.dumps(build_input(loaded.resources)))
+    timed("check (input conversion + evaluation + findings)", lambda: check(loaded, engine, settings))
+    stages.append(("  of which evaluation and findings", stages[-1][1] - stages[-2][1]))
+    return stages
+
+
+def slowest_rules(preview: Path, top: int = 5) -> list[tuple[float, str, str]]:
+    """Seconds each rule takes alone on ``preview`` (evaluation dominates: this says where)."""
+    from lockdown.engine import load_engine
+    from lockdown.loaders.preview import load_preview
+    from lockdown.settings import resolve
+
+    loaded = load_preview(preview)
+    settings = resolve(loaded.config)
+    engine = load_engine(POLICIES[1] if POLICIES else None)
+    started = time.perf_counter()
+    engine.evaluate(loaded.resources, settings, rules=())
+    overhead = time.perf_counter() - started
+    timings = []
+    for rule in engine.rules:
+        started = time.perf_counter()
+        engine.evaluate(loaded.resources, settings, rules=(rule,))
+        timings.append((time.perf_counter() - started - overhead, rule.id, rule.path))
+    return sorted(timings, reverse=True)[:top]
+
+
+# ---------------------------------------------------------------- report
+
+
+def print_table(rows: list[dict[str, Any]], start_up: float) -> bool:
+    print(f"{'resources':>9} {'file MB':>8} {'wall s':>7} {'peak MB':>8} {'findings':>8}  target")
+    ok = True
+    for row in rows:
+        meets = row["wall_s"] < WALL_TARGET_S and row["rss_mb"] < RSS_TARGET_MB
+        ok = ok and (meets or row["resources"] < 10_000)
+        print(
+            f"{row['resources']:>9,} {row['file_mb']:>8.1f} {row['wall_s']:>7.2f} {row['rss_mb']:>8.0f} "
+            f"{row['findings']:>8}  {'meets' if meets else 'MISSES'} (< {WALL_TARGET_S:g} s, < {RSS_TARGET_MB:g} MB)"
+        )
+    print(f"start-up and policy load (2 resources): {start_up:.2f} s")
+    small, large = rows[0], rows[-1]
+    if large["resources"] > small["resources"]:
+        size_ratio = large["resources"] / small["resources"]
+        variable = [(row["wall_s"] - start_up) / row["resources"] * 1000 for row in rows]
+        wall_ratio = (large["wall_s"] - start_up) / max(small["wall_s"] - start_up, 1e-6)
+        print(
+            "per 1,000 resources beyond start-up: " + ", ".join(f"{v:.3f} s" for v in variable) + f"; growth "
+            f"{wall_ratio:.1f}x for {size_ratio:.0f}x the resources "
+            f"({'linear' if wall_ratio <= size_ratio * 1.3 else 'WORSE THAN LINEAR'})"
+        )
+    return ok
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,5000,10000", help="comma-separated resource counts")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per size (the fastest counts)")
+    parser.add_argument("--profile", action="store_true", help="also break down the largest run in process")
+    parser.add_argument("--policies", metavar="DIR", help="policies directory (default: the repository's policies/)")
+    args = parser.parse_args()
+    if args.policies:
+        POLICIES.extend(["--policies", str(Path(args.policies).resolve())])
+    sizes = sorted(int(size) for size in args.sizes.split(","))
+    with tempfile.TemporaryDirectory(prefix="lockdown-bench-") as tmp:
+        workdir = Path(tmp)
+        start_up = baseline(workdir)
+        rows = measure(sizes, args.repeat, workdir)
+        ok = print_table(rows, start_up)
+        if args.profile:
+            print(f"\nwhere the time goes for {sizes[-1]:,} resources (in process):")
+            for label, seconds in profile(workdir / f"preview-{sizes[-1]}.json"):
+                print(f"  {label:<52} {seconds:6.3f} s")
+            print(f"\nslowest rules alone on {sizes[0]:,} resources (in process):")
+            for seconds, rule_id, path in slowest_rules(workdir / f"preview-{sizes[0]}.json"):
+                print(f"  {rule_id:<12} {path:<60} {seconds:6.3f} s")
+    print("\nresult:", "meets the targets" if ok else "MISSES the targets")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
