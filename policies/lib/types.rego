@@ -3,6 +3,12 @@
 #
 # Use: `some r in types.resources_of("bucket")`, `types.kind(r) == "bucket_policy"`,
 # `types.is_unknown(v)`, `types.prop(r, "policy", "")`.
+#
+# regorus quirk (0.13, measured): inside a *function* body, a *rule* of another package named
+# through an import alias (`config.classification_tag`) can evaluate to undefined once another
+# rule of the calling package was evaluated in the same query. Functions of other packages via
+# an alias are fine, and so are rules referenced from rule bodies. Inside functions, name other
+# packages' rules by their full path: `data.lockdown.lib.config.allowed_readers`.
 package lockdown.lib.types
 
 import rego.v1
@@ -71,7 +77,12 @@ kinds := {
 kind(r) := kinds[r.type]
 
 # Every resource of a kind, grouped once per evaluation: resources_by_kind["bucket"].
-resources_by_kind[k] contains r if {
+# resources_by_kind, or an empty object when nothing matches (regorus leaves an empty partial object undefined).
+resources_by_kind := x if {
+	x := _resources_by_kind
+} else := {}
+
+_resources_by_kind[k] contains r if {
 	some r in input.resources
 	k := kinds[r.type]
 }
@@ -85,7 +96,11 @@ by_urn := {r.urn: r | some r in input.resources}
 # Kinds that hold data whose readers Lockdown governs.
 store_kinds := {"bucket", "kms_key", "log_group"}
 
+default is_unknown(_) := false
+
 is_unknown(v) if v == unknown
+
+default is_redacted(_) := false
 
 is_redacted(v) if v == redacted
 
@@ -103,32 +118,27 @@ prop(r, key, fallback) := v if {
 
 # True when the value at `path` (e.g. "policy", "tags.owner") is not known at plan time:
 # listed in the record's unknowns, or a parent or child of a listed path.
-unknown_path(r, path) if path in object.get(r, "unknowns", [])
-
 unknown_path(r, path) if {
 	some u in object.get(r, "unknowns", [])
-	startswith(u, concat("", [path, "."]))
+	_related_path(u, path)
 }
 
-unknown_path(r, path) if {
-	some u in object.get(r, "unknowns", [])
-	startswith(u, concat("", [path, "["]))
-}
+_related_path(u, path) if u == path
 
-unknown_path(r, path) if {
-	some u in object.get(r, "unknowns", [])
-	startswith(path, concat("", [u, "."]))
-}
+_related_path(u, path) if startswith(u, concat("", [path, "."]))
+
+_related_path(u, path) if startswith(u, concat("", [path, "["]))
+
+_related_path(u, path) if startswith(path, concat("", [u, "."]))
 
 # The value as a list: null/absent -> [], a list -> itself, anything else -> [it].
-as_list(v) := [] if v == null
+as_list(v) := v if {
+	is_array(v)
+} else := [] if {
+	v == null
+} else := [x | some x in v] if {
+	is_set(v)
+} else := [v]
 
-as_list(v) := v if is_array(v)
-
-as_list(v) := [x | some x in v] if is_set(v)
-
-as_list(v) := [v] if {
-	v != null
-	not is_array(v)
-	not is_set(v)
-}
+# The URNs a record refers to: its dependencies and its parent.
+links(r) := array.concat(as_list(object.get(r, "dependencies", [])), as_list(object.get(r, "parent", null)))
