@@ -4,11 +4,16 @@
 # Use: `some r in types.resources_of("bucket")`, `types.kind(r) == "bucket_policy"`,
 # `types.is_unknown(v)`, `types.prop(r, "policy", "")`.
 #
-# regorus quirk (0.13, measured): inside a *function* body, a *rule* of another package named
-# through an import alias (`config.classification_tag`) can evaluate to undefined once another
-# rule of the calling package was evaluated in the same query. Functions of other packages via
-# an alias are fine, and so are rules referenced from rule bodies. Inside functions, name other
-# packages' rules by their full path: `data.lockdown.lib.config.allowed_readers`.
+# regorus facts (0.13, measured), which every module of policies/ should respect:
+# - `alias.rule` (a *rule* of another package through an import alias, e.g.
+#   `config.allowed_readers`) makes regorus build the whole aliased package: slow at 10,000
+#   resources, and inside a function body it can even evaluate to undefined. Name other
+#   packages' rules by their full path (`data.lockdown.lib.config.allowed_readers`); calling
+#   their *functions* through an alias (`types.prop(r, ...)`) is fine.
+# - A partial object rule (`idx[k] contains v`) with no entries is undefined, not {}: the
+#   indexes below are wrapped (`idx := x if { x := _idx } else := {}`).
+# - A function without `default` that is false is undefined, and so is any object built with
+#   it as a value: boolean helpers used as values have `default f(_) := false`.
 package lockdown.lib.types
 
 import rego.v1

@@ -1,0 +1,97 @@
+# IAM-style action matching: case-insensitive, `*` and `?` wildcards, NotAction.
+#
+# A statement "grants" an action when one of its Action patterns matches it, or when it uses
+# NotAction and none of those patterns match it. Read sets are the concrete AWS actions a
+# pattern family stands for (s3:GetObject* and s3:ListBucket* for S3 objects), so a grant of
+# `s3:Get*`, `s3:*Object` or `*` is recognized as a read.
+package lockdown.lib.actions
+
+import rego.v1
+
+# Every S3 action matching s3:GetObject* or s3:ListBucket*: reading objects or listing them.
+s3_read := {
+	"s3:getobject", "s3:getobjectacl", "s3:getobjectattributes", "s3:getobjectlegalhold",
+	"s3:getobjectretention", "s3:getobjecttagging", "s3:getobjecttorrent", "s3:getobjectversion",
+	"s3:getobjectversionacl", "s3:getobjectversionattributes", "s3:getobjectversionforreplication",
+	"s3:getobjectversiontagging", "s3:getobjectversiontorrent",
+	"s3:listbucket", "s3:listbucketmultipartuploads", "s3:listbucketversions",
+}
+
+# The object-level reads (Resource: object ARNs) and the bucket-level listings (bucket ARN).
+s3_object_read := {a | some a in s3_read; startswith(a, "s3:getobject")}
+
+s3_list_read := {a | some a in s3_read; startswith(a, "s3:listbucket")}
+
+# KMS actions that reveal plaintext, or let the caller give itself that power (CreateGrant).
+kms_decrypt := {"kms:decrypt", "kms:reencryptfrom", "kms:reencryptto", "kms:creategrant"}
+
+# What a key administrator may never do: decrypt directly.
+kms_decrypt_direct := {"kms:decrypt", "kms:reencryptfrom", "kms:reencryptto"}
+
+# Reading log events.
+logs_read := {
+	"logs:getlogevents", "logs:filterlogevents", "logs:startquery", "logs:getqueryresults",
+	"logs:startlivetail", "logs:getlogrecord", "logs:unmask", "logs:getlogobject",
+}
+
+# Services whose wildcard grants (`s3:*`) reach protected data or its protection.
+sensitive_services := {"s3", "kms", "logs", "iam", "sts", "sagemaker", "firehose", "glue", "lakeformation", "cloudtrail"}
+
+# IAM wildcard match of a pattern against a concrete action, case-insensitive.
+matches(pattern, action) if glob.match(lower(pattern), [], lower(action))
+
+# True when the statement grants the concrete (lower-case) action: a literal or wildcard of
+# Action matches it, or, with NotAction, none of NotAction's patterns does.
+grants(stmt, action) if {
+	not stmt.uses_not_action
+	_matched(stmt, action)
+}
+
+grants(stmt, action) if {
+	stmt.uses_not_action
+	not _matched(stmt, action)
+}
+
+_matched(stmt, action) if action in stmt.action_patterns.literals
+
+_matched(stmt, action) if {
+	some p in stmt.action_patterns.wildcards
+	glob.match(p, [], action)
+}
+
+# The concrete (lower-case) actions of `set` that the statement grants, by set operations:
+# literals by intersection, wildcards by glob over the set.
+granted(stmt, set) := (stmt.action_patterns.literals & set) | {a |
+	some p in stmt.action_patterns.wildcards
+	some a in set
+	glob.match(p, [], a)
+} if {
+	not stmt.uses_not_action
+} else := set - ((stmt.action_patterns.literals & set) | {a |
+	some p in stmt.action_patterns.wildcards
+	some a in set
+	glob.match(p, [], a)
+})
+
+# True when the statement grants at least one action of `set`.
+grants_any(stmt, set) if count(granted(stmt, set)) > 0
+
+# True when the statement grants every action of `set`.
+grants_all(stmt, set) if count(granted(stmt, set)) == count(set)
+
+# The wildcard patterns of an Allow that reach a sensitive service as a whole ("*", "s3:*",
+# "kms:*", "S3:*"), and the NotAction form (everything but a few actions).
+wildcard_patterns(stmt) := {p |
+	not stmt.uses_not_action
+	some p in stmt.actions
+	_service_wide(p)
+}
+
+_service_wide(p) if p == "*"
+
+_service_wide(p) if {
+	parts := split(lower(p), ":")
+	count(parts) == 2
+	parts[0] in sensitive_services
+	parts[1] == "*"
+}

@@ -1,0 +1,231 @@
+# Classification of data stores and the links between a bucket and its sub-resources.
+#
+# A store (bucket, key, log group, ...) is classified by its tag (setting classificationTag,
+# default "data-classification"); untagged stores take defaultClassification ("restricted").
+# A tag value that is unknown at plan time, redacted, or not one of the four levels is
+# treated as protected: fail closed.
+#
+# Bucket sub-resources (policy, public access block, ACL, encryption, ...) name their bucket
+# by its name, id or ARN; while the bucket id is unknown at plan time they are linked through
+# the record's dependencies instead. Joins go through indexes built once per evaluation
+# (objects keyed by name / URN), never nested loops over all resources.
+package lockdown.lib.classification
+
+import rego.v1
+
+import data.lockdown.lib.config
+import data.lockdown.lib.types
+
+levels := {"public", "internal", "confidential", "restricted"}
+
+# The tags of a record: `tags`, falling back to `tagsAll` (provider default tags) for the key.
+_tag_value(r) := v if {
+	tags := types.prop(r, "tags", {})
+	is_object(tags)
+	v := tags[data.lockdown.lib.config.classification_tag]
+} else := v if {
+	tags := types.prop(r, "tagsAll", {})
+	is_object(tags)
+	v := tags[data.lockdown.lib.config.classification_tag]
+}
+
+_tags_unknown(r) if types.is_unknown(types.prop(r, "tags", null))
+
+_tags_unknown(r) if {
+	count(object.get(r, "unknowns", [])) > 0
+	_unknown_tag_path(r)
+}
+
+_unknown_tag_path(r) if types.unknown_path(r, "tags")
+
+_unknown_tag_path(r) if types.unknown_path(r, concat(".", ["tags", data.lockdown.lib.config.classification_tag]))
+
+# The classification of a store: one of `levels`, or "unknown" (protected) when it cannot be
+# read. Stores (buckets, keys, log groups) are classified once per evaluation, by index.
+level(r) := lvl if {
+	lvl := _level_index[r.urn]
+} else := compute_level(r)
+
+_level_index := {r.urn: compute_level(r) |
+	some k in data.lockdown.lib.types.store_kinds
+	some r in types.resources_of(k)
+}
+
+compute_level(r) := "unknown" if {
+	_tags_unknown(r)
+} else := lvl if {
+	v := _tag_value(r)
+	is_string(v)
+	types.is_known(v)
+	lvl := lower(trim_space(v))
+	lvl in levels
+} else := "unknown" if {
+	_tag_value(r)
+} else := data.lockdown.lib.config.default_classification
+
+# A store whose readers Lockdown governs: protected levels, and anything unknown.
+is_protected(r) if _protected_level(level(r))
+
+_protected_level(lvl) if lvl in data.lockdown.lib.config.protected_classifications
+
+_protected_level(lvl) if not lvl in levels
+
+# The protected buckets, computed once: rules iterate these.
+protected_buckets contains b if {
+	some b in buckets
+	is_protected(b)
+}
+
+# ---------------------------------------------------------------------------
+# Buckets and their references.
+
+buckets := types.resources_of("bucket")
+
+bucket_by_urn := {b.urn: b | some b in buckets}
+
+# The bucket name a reference denotes: a name, or an ARN arn:<partition>:s3:::name[/key].
+bucket_ref_name(v) := name if {
+	is_string(v)
+	startswith(v, "arn:")
+	parts := split(v, ":::")
+	count(parts) == 2
+	contains(parts[0], ":s3")
+	name := split(parts[1], "/")[0]
+} else := v if {
+	is_string(v)
+	not startswith(v, "arn:")
+}
+
+_usable_ref(v) if {
+	is_string(v)
+	v != ""
+	types.is_known(v)
+}
+
+# Every way a sub-resource can name the bucket: its name, its id, its ARN.
+_bucket_refs(b) := {ref |
+	some v in [types.prop(b, "bucket", null), object.get(b, "id", null), types.prop(b, "arn", null)]
+	_usable_ref(v)
+	ref := bucket_ref_name(v)
+}
+
+# Bucket URNs by every reference: bucket_urns_by_ref["my-bucket"] == {"urn:..."}.
+# bucket_urns_by_ref, or an empty object when nothing matches (regorus leaves an empty partial object undefined).
+bucket_urns_by_ref := x if {
+	x := _bucket_urns_by_ref
+} else := {}
+
+_bucket_urns_by_ref[ref] contains b.urn if {
+	some b in buckets
+	some ref in _bucket_refs(b)
+}
+
+# The bucket URNs a bucket reference value resolves to within the stack (empty when outside).
+buckets_for_ref(v) := object.get(bucket_urns_by_ref, bucket_ref_name(v), set()) if _usable_ref(v)
+
+# The bucket URNs a record depends on (its parent counts as a dependency).
+bucket_dependencies(r) := {d |
+	some d in types.links(r)
+	bucket_by_urn[d]
+}
+
+# Buckets a sub-resource belongs to, from the value of its reference property `key`:
+# by name/id/ARN when known, else by its dependencies (the id is unknown at plan time).
+linked_buckets_by(r, key) := found if {
+	# Fast path: the reference is a bucket name or id of the stack.
+	found := bucket_urns_by_ref[r.properties[key]]
+} else := found if {
+	v := types.prop(r, key, null)
+	_usable_ref(v)
+	found := buckets_for_ref(v)
+	count(found) > 0
+} else := set() if {
+	# A known reference to a bucket outside the stack.
+	v := types.prop(r, key, null)
+	_usable_ref(v)
+	not startswith(v, "arn:")
+} else := bucket_dependencies(r)
+
+# The buckets of an ordinary sub-resource (its `bucket` property).
+linked_buckets(r) := linked_buckets_by(r, "bucket")
+
+# A sub-resource is protected when any bucket it belongs to is protected, or when its bucket
+# is not in the stack or cannot be determined (strictest).
+sub_is_protected(r) if {
+	some u in linked_buckets(r)
+	is_protected(bucket_by_urn[u])
+}
+
+sub_is_protected(r) if count(linked_buckets(r)) == 0
+
+# Bucket sub-resources by bucket URN and kind: bucket_subresources[urn]["bucket_policy"].
+bucket_sub_kinds := {
+	"bucket_policy", "bucket_public_access_block", "bucket_acl", "bucket_ownership_controls",
+	"bucket_sse", "bucket_versioning", "bucket_logging", "bucket_lifecycle", "bucket_replication",
+	"access_point",
+}
+
+# bucket_subresources, or an empty object when nothing matches (regorus leaves an empty partial object undefined).
+bucket_subresources := x if {
+	x := _bucket_subresources
+} else := {}
+
+_bucket_subresources[u][k] contains r if {
+	some k in bucket_sub_kinds
+	some r in types.resources_of(k)
+	some u in linked_buckets(r)
+}
+
+# The sub-resources of one kind attached to a bucket (empty set when none).
+subresources_of(bucket, k) := object.get(object.get(bucket_subresources, bucket.urn, {}), k, set())
+
+# ---------------------------------------------------------------------------
+# Access points and their policies.
+
+access_points := types.resources_of("access_point")
+
+# access_point_urns_by_ref, or an empty object when nothing matches (regorus leaves an empty partial object undefined).
+access_point_urns_by_ref := x if {
+	x := _access_point_urns_by_ref
+} else := {}
+
+_access_point_urns_by_ref[ref] contains ap.urn if {
+	some ap in access_points
+	some ref in {v |
+		some v in [types.prop(ap, "arn", null), object.get(ap, "id", null), types.prop(ap, "name", null)]
+		_usable_ref(v)
+	}
+}
+
+access_point_by_urn := {ap.urn: ap | some ap in access_points}
+
+# The access points an access point policy belongs to (by ARN, else by dependencies).
+linked_access_points(r) := found if {
+	v := types.prop(r, "accessPointArn", null)
+	_usable_ref(v)
+	found := object.get(access_point_urns_by_ref, v, set())
+	count(found) > 0
+} else := {d |
+	some d in types.links(r)
+	access_point_by_urn[d]
+}
+
+# An access point (or its policy) is protected when its bucket is, or when that is unknown.
+access_point_is_protected(ap) := sub_is_protected(ap)
+
+access_point_policy_is_protected(r) if {
+	some u in linked_access_points(r)
+	sub_is_protected(access_point_by_urn[u])
+}
+
+access_point_policy_is_protected(r) if count(linked_access_points(r)) == 0
+
+# ---------------------------------------------------------------------------
+# Other stores.
+
+# Protected stores of every governed kind (buckets, keys, log groups), by URN.
+protected_store_urns contains r.urn if {
+	some k in data.lockdown.lib.types.store_kinds
+	some r in types.resources_of(k)
+	is_protected(r)
+}

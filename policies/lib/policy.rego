@@ -1,0 +1,207 @@
+# Policy documents (bucket, access point, key, identity, trust, log resource policies),
+# parsed and normalized once: JSON string or object, Statement object or list,
+# Action/NotAction/Resource/NotResource always lists, every Principal form as entries,
+# condition keys lower-cased.
+#
+# parse(doc) returns {"status": s, "statements": [...]} where s is
+#   "ok"       parsed; statements normalized (see _statement)
+#   "absent"   no document (null, empty string)
+#   "unknown"  not known at plan time (the document or a value inside it)
+#   "redacted" a secret: opaque, cannot be evaluated
+#   "invalid"  not valid JSON or not a policy document
+# Rules on protected data treat anything but "ok"/"absent" as a finding (fail closed).
+package lockdown.lib.policy
+
+import rego.v1
+
+import data.lockdown.lib.types
+
+parse(doc) := {"status": "absent", "statements": []} if {
+	_absent(doc)
+} else := {"status": "unknown", "statements": []} if {
+	is_string(doc)
+	contains(doc, data.lockdown.lib.types.unknown)
+} else := {"status": "redacted", "statements": []} if {
+	is_string(doc)
+	contains(doc, data.lockdown.lib.types.redacted)
+} else := _from_value(json.unmarshal(doc)) if {
+	is_string(doc)
+	json.is_valid(doc)
+} else := _from_object(doc) if {
+	is_object(doc)
+} else := {"status": "invalid", "statements": []}
+
+_absent(doc) if doc == null
+
+_absent(doc) if {
+	is_string(doc)
+	trim_space(doc) == ""
+}
+
+# An object document (pulumi-aws accepts PolicyDocument objects): it may hold unknowns.
+_from_object(v) := {"status": "unknown", "statements": []} if {
+	contains(json.marshal(v), data.lockdown.lib.types.unknown)
+} else := {"status": "redacted", "statements": []} if {
+	contains(json.marshal(v), data.lockdown.lib.types.redacted)
+} else := _from_value(v)
+
+_from_value(v) := {"status": "ok", "statements": stmts} if {
+	is_object(v)
+	stmts := [_statement(s) | some s in types.as_list(object.get(v, "Statement", []))]
+	every s in stmts {
+		s.valid
+	}
+} else := {"status": "invalid", "statements": []}
+
+# One statement, normalized:
+#   effect       "Allow" | "Deny"
+#   sid          the Sid or ""
+#   principals   [{"type": "AWS"|"Service"|"Federated"|"CanonicalUser", "id": "..."}]
+#   has_principal / not_principal (true when NotPrincipal is used; principals then lists it)
+#   actions / not_actions / resources / not_resources   lists of strings
+#   conditions   [{"op": "StringEquals", "base": "stringequals", "if_exists": bool,
+#                  "key": "aws:principalarn", "values": [...]}]
+_statement(s) := {
+	"valid": _valid_statement(s, action, not_action, principal, not_principal),
+	"sid": object.get(s, "Sid", ""),
+	"effect": object.get(s, "Effect", ""),
+	"has_principal": pv != null,
+	"not_principal": not_principal != null,
+	"principals": _principals(pv),
+	"actions": actions,
+	"not_actions": not_actions,
+	"action_patterns": _action_patterns(array.concat(actions, not_actions)),
+	"uses_not_action": not_action != null,
+	"resources": [_resource_pattern(x) | some x in types.as_list(object.get(s, "Resource", null))],
+	"not_resources": [_resource_pattern(x) | some x in types.as_list(not_resource)],
+	"uses_not_resource": not_resource != null,
+	"conditions": _conditions(object.get(s, "Condition", {})),
+} if {
+	is_object(s)
+	action := object.get(s, "Action", null)
+	not_action := object.get(s, "NotAction", null)
+	principal := object.get(s, "Principal", null)
+	not_principal := object.get(s, "NotPrincipal", null)
+	not_resource := object.get(s, "NotResource", null)
+	pv := _principal_value(principal, not_principal)
+	actions := types.as_list(action)
+	not_actions := types.as_list(not_action)
+} else := {"valid": false}
+
+# Action (or NotAction) patterns lower-cased and split into literals (a set, matched by lookup)
+# and wildcards (matched with glob). A pattern with characters IAM does not interpret as
+# wildcards ([ ] { } \) matches only itself, literally.
+_action_patterns(list) := {
+	"literals": {lower(a) | some a in list; is_string(a); not contains(a, "*"); not contains(a, "?")},
+	"wildcards": [lower(a) | some a in list; is_string(a); regex.match(`^[^\[\]{}\\]*[*?][^\[\]{}\\]*$`, a)],
+}
+
+# Resource patterns: policy variables (${aws:username}) match anything, so they become "*";
+# other characters glob would interpret ([ ] { } \) become "?".
+_resource_pattern(x) := x if {
+	is_string(x)
+	not regex.match(`[$\[\]{}\\]`, x)
+} else := y if {
+	is_string(x)
+	y := regex.replace(regex.replace(x, `\$\{[^}]*\}`, "*"), `[\[\]{}\\]`, "?")
+} else := x
+
+_principal_value(principal, _) := principal if principal != null
+
+_principal_value(null, not_principal) := not_principal
+
+default _valid_statement(_, _, _, _, _) := false
+
+_valid_statement(s, action, not_action, principal, not_principal) if {
+	s.Effect in {"Allow", "Deny"}
+	_exactly_one(action, not_action)
+	_exactly_one_or_none(principal, not_principal)
+}
+
+_exactly_one(a, null) := a != null
+
+_exactly_one(null, b) := b != null
+
+_exactly_one_or_none(a, b) if a == null
+
+_exactly_one_or_none(a, b) if b == null
+
+# "*" alone means every AWS principal, authenticated or not.
+_principals(pv) := [{"type": "AWS", "id": "*"}] if {
+	pv == "*"
+} else := [{"type": t, "id": sprintf("%v", [id])} |
+	some t, ids in pv
+	some id in types.as_list(ids)
+] if {
+	is_object(pv)
+} else := [] if {
+	pv == null
+} else := [{"type": "AWS", "id": sprintf("%v", [p])} | some p in types.as_list(pv)]
+
+# Conditions flattened: one entry per operator and key; keys are case-insensitive in IAM.
+_conditions(c) := [{
+	"op": op,
+	"base": info[0],
+	"if_exists": info[1],
+	"key": lower(key),
+	"values": _values(vals),
+} |
+	some op, block in c
+	is_object(block)
+	info := _op_info(op)
+	some key, vals in block
+] if is_object(c)
+
+# The common operators, looked up rather than taken apart.
+_ops := {
+	"StringEquals": ["stringequals", false],
+	"StringNotEquals": ["stringnotequals", false],
+	"StringLike": ["stringlike", false],
+	"StringNotLike": ["stringnotlike", false],
+	"ArnEquals": ["arnequals", false],
+	"ArnNotEquals": ["arnnotequals", false],
+	"ArnLike": ["arnlike", false],
+	"ArnNotLike": ["arnnotlike", false],
+	"Bool": ["bool", false],
+}
+
+_op_info(op) := info if {
+	info := _ops[op]
+} else := [_base_op(op), endswith(lower(op), "ifexists")]
+
+_values(v) := [v] if {
+	is_string(v)
+} else := v if {
+	is_array(v)
+	every x in v {
+		is_string(x)
+	}
+} else := [_str(x) | some x in types.as_list(v)]
+
+_conditions(c) := [] if not is_object(c)
+
+_str(v) := v if {
+	is_string(v)
+} else := sprintf("%v", [v])
+
+# The operator without set qualifier or IfExists, lower-cased: "ForAnyValue:StringLikeIfExists" -> "stringlike".
+_base_op(op) := b if {
+	parts := split(lower(op), ":")
+	last := parts[count(parts) - 1]
+	b := trim_suffix(last, "ifexists")
+}
+
+# The statements with a given effect.
+allows(parsed) := [s | some s in parsed.statements; s.effect == "Allow"]
+
+denies(parsed) := [s | some s in parsed.statements; s.effect == "Deny"]
+
+# True for a document a rule cannot evaluate (fail closed).
+unreadable(parsed) if parsed.status in {"unknown", "redacted", "invalid"}
+
+# A short reason for messages.
+reason(parsed) := "is not known at plan time" if parsed.status == "unknown"
+
+reason(parsed) := "is a secret and cannot be evaluated" if parsed.status == "redacted"
+
+reason(parsed) := "is not a valid policy document" if parsed.status == "invalid"

@@ -1,0 +1,358 @@
+# Read paths: who can read a store, and through what. The rules and the reader report both
+# use these, so a finding and the blast radius never disagree.
+#
+# Entries are {"principal", "class", "allowed", "violation", "via", "via_urn", "sid"}.
+package lockdown.lib.reads
+
+import rego.v1
+
+import data.lockdown.lib.actions
+import data.lockdown.lib.classification
+import data.lockdown.lib.iam
+import data.lockdown.lib.principals
+import data.lockdown.lib.resources
+import data.lockdown.lib.s3
+import data.lockdown.lib.types
+
+# ---------------------------------------------------------------------------
+# S3: statements that read a bucket (objects or listing).
+
+# True when an Allow statement reads objects of, or lists, the bucket named `name`
+# (every bucket when the name is unknown at plan time: strictest).
+reads_bucket(stmt, name) if {
+	actions.grants_any(stmt, data.lockdown.lib.actions.s3_object_read)
+	_objects(stmt, name)
+}
+
+reads_bucket(stmt, name) if {
+	actions.grants_any(stmt, data.lockdown.lib.actions.s3_list_read)
+	_bucket(stmt, name)
+}
+
+_objects(_, name) if types.is_unknown(name)
+
+_objects(stmt, name) if resources.applies_to_objects(stmt, name)
+
+_bucket(_, name) if types.is_unknown(name)
+
+_bucket(stmt, name) if resources.applies_to_bucket(stmt, name)
+
+# The concrete read actions a statement grants, for messages.
+read_actions(stmt) := concat(", ", sort(actions.granted(stmt, data.lockdown.lib.actions.s3_read)))
+
+_entry(a, via, via_urn, sid) := {
+	"principal": a.principal,
+	"class": a.class,
+	"allowed": a.allowed,
+	"violation": principals.is_violation(a),
+	"via": via,
+	"via_urn": via_urn,
+	"sid": sid,
+}
+
+# Readers of a bucket through its bucket policies (and the v6 inline policy); computed once per
+# protected bucket.
+bucket_policy_reads(b) := found if {
+	found := _bucket_policy_reads[b.urn]
+} else := _bucket_policy_reads_of(b)
+
+_bucket_policy_reads := {b.urn: _bucket_policy_reads_of(b) | some b in data.lockdown.lib.classification.protected_buckets}
+
+# Principal ARNs that bucket policies let read some protected bucket.
+bucket_policy_reader_arns contains e.principal if {
+	some entries in _bucket_policy_reads
+	some e in entries
+	startswith(e.principal, "arn:")
+}
+
+_bucket_policy_reads_of(b) := {e |
+	some f in s3.statement_facts(b)
+	f.stmt.effect == "Allow"
+	f.stmt.has_principal
+	_fact_reads(f)
+	some a in principals.audience(f.stmt)
+	e := _entry(a, f.via, f.via_urn, f.stmt.sid)
+}
+
+_fact_reads(f) if {
+	f.some_objects
+	count(f.reads & data.lockdown.lib.actions.s3_object_read) > 0
+}
+
+_fact_reads(f) if {
+	f.bucket
+	count(f.reads & data.lockdown.lib.actions.s3_list_read) > 0
+}
+
+# ---------------------------------------------------------------------------
+# Access points: their policies (inline `policy` or s3control AccessPointPolicy).
+
+# access_point_docs, or an empty object when nothing matches (regorus leaves an empty partial object undefined).
+access_point_docs := x if {
+	x := _access_point_docs
+} else := {}
+
+_access_point_docs[ap.urn] contains {"urn": ap.urn, "via": "access point policy", "parsed": parsed} if {
+	some ap in data.lockdown.lib.classification.access_points
+	raw := types.prop(ap, "policy", null)
+	raw != null
+	raw != ""
+	parsed := data.lockdown.lib.policy.parse(raw)
+}
+
+_access_point_docs[u] contains {"urn": r.urn, "via": "access point policy", "parsed": parsed} if {
+	some r in types.resources_of("access_point_policy")
+	parsed := data.lockdown.lib.policy.parse(types.prop(r, "policy", null))
+	some u in classification.linked_access_points(r)
+}
+
+# Readers through one access point.
+access_point_reads(ap) := {e |
+	arn := types.prop(ap, "arn", null)
+	name := types.prop(ap, "name", ap.name)
+	some d in object.get(access_point_docs, ap.urn, set())
+	some stmt in d.parsed.statements
+	stmt.effect == "Allow"
+	stmt.has_principal
+	actions.grants_any(stmt, data.lockdown.lib.actions.s3_read)
+	_ap_applies(stmt, arn, name)
+	some a in principals.audience(stmt)
+	e := _entry(a, sprintf("access point %v", [name]), d.urn, stmt.sid)
+}
+
+_ap_applies(_, arn, _) if types.is_unknown(arn)
+
+_ap_applies(stmt, arn, name) if resources.applies_to_access_point(stmt, arn, name)
+
+# ---------------------------------------------------------------------------
+# ACLs: canned ACLs and grants that let others read.
+
+public_canned_acls := {"public-read": "AllUsers", "public-read-write": "AllUsers", "authenticated-read": "AuthenticatedUsers"}
+
+_group_uris := {
+	"http://acs.amazonaws.com/groups/global/AllUsers": "AllUsers",
+	"http://acs.amazonaws.com/groups/global/AuthenticatedUsers": "AuthenticatedUsers",
+}
+
+_read_permissions := {"READ", "FULL_CONTROL", "READ_ACP", "WRITE_ACP"}
+
+# The read grants of an ACL resource or a bucket's inline acl/grants:
+# [{"grantee", "class", "permission"}] (group grantees, other canonical users, e-mail grantees).
+acl_grants(r) := array.concat(_canned(r), _explicit(r))
+
+_canned(r) := [{"grantee": grantee, "class": "public", "permission": acl}] if {
+	acl := types.prop(r, "acl", null)
+	grantee := public_canned_acls[acl]
+} else := []
+
+_explicit(r) := [g |
+	some grant in _grant_list(r)
+	g := _grant_entry(grant, _owner_id(r))
+]
+
+_grant_list(r) := array.concat(
+	[{"grantee": object.get(g, "grantee", {}), "permission": object.get(g, "permission", "")} |
+		acp := types.prop(r, "accessControlPolicy", {})
+		is_object(acp)
+		some g in types.as_list(object.get(acp, "grants", null))
+	],
+	[{"grantee": {"type": object.get(g, "type", ""), "uri": object.get(g, "uri", null), "id": object.get(g, "id", null)}, "permission": p} |
+		some g in types.as_list(types.prop(r, "grants", null))
+		some p in types.as_list(object.get(g, "permissions", null))
+	],
+)
+
+_owner_id(r) := object.get(object.get(types.prop(r, "accessControlPolicy", {}), "owner", {}), "id", null)
+
+_grant_entry(grant, owner) := {"grantee": group, "class": "public", "permission": grant.permission} if {
+	uri := object.get(grant.grantee, "uri", null)
+	group := _group_uris[uri]
+	grant.permission in _read_permissions
+} else := {"grantee": sprintf("canonical user %v", [id]), "class": "cross_account", "permission": grant.permission} if {
+	# A canonical user other than the bucket owner: another account.
+	object.get(grant.grantee, "type", "") == "CanonicalUser"
+	id := object.get(grant.grantee, "id", null)
+	id != owner
+	grant.permission in _read_permissions
+} else := {"grantee": sprintf("e-mail grantee %v", [object.get(grant.grantee, "emailAddress", "")]), "class": "cross_account", "permission": grant.permission} if {
+	object.get(grant.grantee, "type", "") == "AmazonCustomerByEmail"
+	grant.permission in _read_permissions
+}
+
+# ---------------------------------------------------------------------------
+# Identity policies: which identities can read which buckets, by index.
+
+# The buckets a resource pattern names by a literal bucket name: {"urn", "objects"}.
+_pattern_buckets(p) := {{"urn": u, "objects": contains(parts[1], "/")} |
+	parts := split(p, ":::")
+	count(parts) == 2
+	resources.wildcard_match(parts[0], "arn:aws:s3")
+	seg := split(parts[1], "/")[0]
+	not regex.match(`[*?]`, seg)
+	some u in classification.buckets_for_ref(seg)
+}
+
+# Wildcard bucket segments (arn:aws:s3:::data-*): matched against every bucket (rare).
+_pattern_buckets_wild(p) := {{"urn": b.urn, "objects": contains(parts[1], "/")} |
+	parts := split(p, ":::")
+	count(parts) == 2
+	resources.wildcard_match(parts[0], "arn:aws:s3")
+	seg := split(parts[1], "/")[0]
+	regex.match(`[*?]`, seg)
+	not _any_bucket_segment(seg)
+	some b in data.lockdown.lib.classification.buckets
+	name := s3.bucket_name(b)
+	resources.wildcard_match(seg, name)
+}
+
+_any_bucket_segment(seg) if resources.wildcard_match(seg, "lockdown-probe-a")
+
+# Identity read grants on named buckets: identity_bucket_reads[bucket urn] contains entry.
+# identity_bucket_reads, or an empty object when nothing matches (regorus leaves an empty partial object undefined).
+identity_bucket_reads := x if {
+	x := _identity_bucket_reads
+} else := {}
+
+_identity_bucket_reads[hit.urn] contains e if {
+	some g in data.lockdown.lib.iam.identity_grants
+	some stmt in g.parsed.statements
+	stmt.effect == "Allow"
+	not stmt.uses_not_resource
+	some p in stmt.resources
+	some hit in _pattern_buckets(p) | _pattern_buckets_wild(p)
+	_identity_reads(stmt, hit)
+	e := _identity_entry(g, stmt)
+}
+
+_identity_reads(stmt, hit) if {
+	hit.objects
+	actions.grants_any(stmt, data.lockdown.lib.actions.s3_object_read)
+}
+
+_identity_reads(stmt, hit) if {
+	not hit.objects
+	actions.grants_any(stmt, data.lockdown.lib.actions.s3_list_read)
+}
+
+_identity_entry(g, stmt) := {
+	"principal": _principal_label(g.principal),
+	"class": "named",
+	"allowed": g.principal.allowed,
+	"violation": g.principal.allowed == false,
+	"via": g.via,
+	"via_urn": g.via_urn,
+	"sid": stmt.sid,
+	"identity_urn": g.principal.urn,
+}
+
+_principal_label(p) := p.arn if {
+	types.is_known(p.arn)
+} else := sprintf("%v %v", [p.kind, p.name])
+
+# Identity grants of S3 reads on every bucket (Resource "*", arn:aws:s3:::*/*, NotResource).
+identity_wide_s3_reads contains e if {
+	some g in data.lockdown.lib.iam.identity_grants
+	some stmt in g.parsed.statements
+	stmt.effect == "Allow"
+	actions.grants_any(stmt, data.lockdown.lib.actions.s3_read)
+	resources.applies_to_any_bucket(stmt)
+	e := _identity_entry(g, stmt)
+}
+
+# Identity grants of kms:Decrypt (and friends) on every key.
+identity_wide_kms_decrypt contains e if {
+	some g in data.lockdown.lib.iam.identity_grants
+	some stmt in g.parsed.statements
+	stmt.effect == "Allow"
+	actions.grants_any(stmt, data.lockdown.lib.actions.kms_decrypt)
+	resources.applies_to_any_key(stmt)
+	e := _identity_entry(g, stmt)
+}
+
+# Identity grants of log reads on every log group.
+identity_wide_logs_read contains e if {
+	some g in data.lockdown.lib.iam.identity_grants
+	some stmt in g.parsed.statements
+	stmt.effect == "Allow"
+	actions.grants_any(stmt, data.lockdown.lib.actions.logs_read)
+	resources.applies_to_any_log_group(stmt)
+	e := _identity_entry(g, stmt)
+}
+
+# Identities (by URN) that can read some protected data through their identity policies.
+reader_identity_urns contains e.identity_urn if {
+	some u, entries in identity_bucket_reads
+	classification.is_protected(data.lockdown.lib.classification.bucket_by_urn[u])
+	some e in entries
+	e.identity_urn != null
+}
+
+reader_identity_urns contains e.identity_urn if {
+	some e in identity_wide_s3_reads | identity_wide_kms_decrypt | identity_wide_logs_read
+	e.identity_urn != null
+}
+
+# ---------------------------------------------------------------------------
+# KMS: who can decrypt with a key through its key policy.
+
+# Key policies: the key's own `policy` and KeyPolicy resources, key_docs[key urn].
+# key_docs, or an empty object when nothing matches (regorus leaves an empty partial object undefined).
+key_docs := x if {
+	x := _key_docs
+} else := {}
+
+_key_docs[k.urn] contains {"urn": k.urn, "via": "key policy", "parsed": parsed} if {
+	some k in types.resources_of("kms_key")
+	parsed := own_key_policy[k.urn]
+}
+
+_key_docs[u] contains {"urn": r.urn, "via": "key policy", "parsed": own_key_policy[r.urn]} if {
+	some r in types.resources_of("kms_key_policy")
+	some u in linked_keys(r)
+}
+
+# The parsed policy each key or KeyPolicy resource carries itself, by URN (parsed once; keys
+# without a `policy` property are absent).
+own_key_policy := object.union(
+	{k.urn: data.lockdown.lib.policy.parse(raw) |
+		some k in types.resources_of("kms_key")
+		raw := types.prop(k, "policy", null)
+		raw != null
+		raw != ""
+	},
+	{r.urn: data.lockdown.lib.policy.parse(types.prop(r, "policy", null)) | some r in types.resources_of("kms_key_policy")},
+)
+
+# key_urns_by_ref, or an empty object when nothing matches (regorus leaves an empty partial object undefined).
+key_urns_by_ref := x if {
+	x := _key_urns_by_ref
+} else := {}
+
+_key_urns_by_ref[ref] contains k.urn if {
+	some k in types.resources_of("kms_key")
+	some ref in {v |
+		some v in [types.prop(k, "keyId", null), object.get(k, "id", null), types.prop(k, "arn", null)]
+		is_string(v)
+		v != ""
+		types.is_known(v)
+	}
+}
+
+_key_urns := {k.urn | some k in types.resources_of("kms_key")}
+
+# The keys a KeyPolicy or Grant names by `keyId` (id or ARN), else through its dependencies.
+linked_keys(r) := found if {
+	v := types.prop(r, "keyId", null)
+	found := object.get(key_urns_by_ref, v, set())
+	count(found) > 0
+} else := {u | some u in types.links(r); u in _key_urns}
+
+# Decrypt entries of one key policy statement set (used by the rule and the report).
+key_policy_decrypts(doc) := {e |
+	some stmt in doc.parsed.statements
+	stmt.effect == "Allow"
+	stmt.has_principal
+	actions.grants_any(stmt, data.lockdown.lib.actions.kms_decrypt)
+	some a in principals.audience(stmt)
+	e := object.union(_entry(a, doc.via, doc.urn, stmt.sid), {"actions": actions.granted(stmt, data.lockdown.lib.actions.kms_decrypt)})
+}

@@ -1,0 +1,127 @@
+package lockdown.rules.iam.identity_policy_read_test
+
+import rego.v1
+
+import data.lockdown.rules.iam.fixtures_test as fx
+import data.lockdown.rules.iam.identity_policy_read as rule
+
+findings(resources) := found if {
+	found := data.lockdown.rules.iam.identity_policy_read.deny with input as {"resources": resources} with data.lockdown.config as data.lockdown.rules.iam.fixtures_test.cfg
+}
+
+test_inline_read_on_restricted_bucket_is_denied if {
+	some f in findings([data.lockdown.rules.iam.fixtures_test.data_bucket, fx.role("analyst"), fx.role_policy("analyst", [fx.s3_read("arn:aws:s3:::data-bucket/*")])])
+	contains(f.msg, "arn:aws:iam::111111111111:role/analyst read bucket 'data' (restricted)")
+}
+
+test_read_on_star_is_denied if {
+	some f in findings([fx.role("analyst"), fx.role_policy("analyst", [fx.s3_read("*")])])
+	contains(f.msg, "every bucket")
+}
+
+test_get_star_on_arn_wildcard_is_denied if {
+	stmt := {"Effect": "Allow", "Action": "s3:Get*", "Resource": "arn:aws:s3:::*/*"}
+	count(findings([fx.role("analyst"), fx.role_policy("analyst", [stmt])])) == 1
+}
+
+test_kms_decrypt_on_star_is_denied if {
+	stmt := {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*"}
+	some f in findings([fx.role("analyst"), fx.role_policy("analyst", [stmt])])
+	contains(f.msg, "kms:Decrypt on every key")
+}
+
+test_logs_read_on_star_is_denied if {
+	stmt := {"Effect": "Allow", "Action": "logs:FilterLogEvents", "Resource": "*"}
+	count(findings([fx.role("analyst"), fx.role_policy("analyst", [stmt])])) == 1
+}
+
+test_bucket_wildcard_segment_is_denied if {
+	stmt := fx.s3_read("arn:aws:s3:::data-*/*")
+	count(findings([data.lockdown.rules.iam.fixtures_test.data_bucket, fx.role("analyst"), fx.role_policy("analyst", [stmt])])) == 1
+}
+
+test_listing_only_is_denied if {
+	stmt := {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::data-bucket"}
+	count(findings([data.lockdown.rules.iam.fixtures_test.data_bucket, fx.role("analyst"), fx.role_policy("analyst", [stmt])])) == 1
+}
+
+test_managed_policy_attached_to_role_is_denied if {
+	p := object.union(fx.res("aws:iam/policy:Policy", "read-data", {"name": "read-data", "arn": "arn:aws:iam::111111111111:policy/read-data", "policy": fx.doc([fx.s3_read("arn:aws:s3:::data-bucket/*")])}), {})
+	a := fx.res("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "attach", {"role": "analyst", "policyArn": "arn:aws:iam::111111111111:policy/read-data"})
+	some f in findings([data.lockdown.rules.iam.fixtures_test.data_bucket, fx.role("analyst"), p, a])
+	contains(f.msg, "policy read-data attached to role analyst")
+}
+
+test_managed_policy_with_unknown_arn_links_by_dependency if {
+	p := fx.res("aws:iam/policy:Policy", "read-data", {"name": "read-data", "arn": "04da6b54-80e4-46f7-96ec-b56ff0331ba9", "policy": fx.doc([fx.s3_read("arn:aws:s3:::data-bucket/*")])})
+	a := object.union(fx.res("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "attach", {"role": "analyst", "policyArn": "04da6b54-80e4-46f7-96ec-b56ff0331ba9"}), {"dependencies": [p.urn]})
+	count(findings([data.lockdown.rules.iam.fixtures_test.data_bucket, fx.role("analyst"), p, a])) == 1
+}
+
+test_aws_managed_read_only_on_user_is_denied if {
+	u := fx.res("aws:iam/user:User", "bob", {"name": "bob", "arn": "arn:aws:iam::111111111111:user/bob"})
+	a := fx.res("aws:iam/userPolicyAttachment:UserPolicyAttachment", "bob-ro", {"user": "bob", "policyArn": "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"})
+	some f in findings([u, a])
+	contains(f.msg, "AmazonS3ReadOnlyAccess attached to user bob")
+}
+
+test_group_inline_policy_is_denied if {
+	g := fx.res("aws:iam/group:Group", "analysts", {"name": "analysts", "arn": "arn:aws:iam::111111111111:group/analysts"})
+	p := fx.res("aws:iam/groupPolicy:GroupPolicy", "analysts-read", {"group": "analysts", "policy": fx.doc([fx.s3_read("*")])})
+	count(findings([g, p])) == 1
+}
+
+test_policy_attachment_to_many_is_denied if {
+	p := fx.res("aws:iam/policy:Policy", "read-all", {"arn": "arn:aws:iam::111111111111:policy/read-all", "policy": fx.doc([fx.s3_read("*")])})
+	a := fx.res("aws:iam/policyAttachment:PolicyAttachment", "attach", {"policyArn": "arn:aws:iam::111111111111:policy/read-all", "roles": ["analyst", "reader"], "users": ["bob"]})
+	found := findings([fx.role("analyst"), fx.role("reader"), p, a])
+	count(found) == 2
+}
+
+test_role_inline_policies_are_denied if {
+	r := object.union(fx.role("analyst"), {"properties": {"inlinePolicies": [{"name": "read", "policy": fx.doc([fx.s3_read("*")])}]}})
+	count(findings([r])) == 1
+}
+
+test_role_managed_policy_arns_are_denied if {
+	r := object.union(fx.role("analyst"), {"properties": {"managedPolicyArns": ["arn:aws:iam::aws:policy/ReadOnlyAccess"]}})
+	found := findings([r])
+	some f in found
+	contains(f.msg, "policy ReadOnlyAccess attached to role analyst lets arn:aws:iam::111111111111:role/analyst read objects of every bucket")
+	some g in found
+	contains(g.msg, "every log group")
+}
+
+test_role_outside_stack_is_denied if {
+	some f in findings([fx.role_policy("external-role", [fx.s3_read("*")])])
+	contains(f.msg, "role external-role")
+}
+
+test_unknown_policy_is_denied if {
+	p := object.union(fx.role_policy("analyst", []), {"properties": {"policy": "04da6b54-80e4-46f7-96ec-b56ff0331ba9"}})
+	some f in findings([fx.role("analyst"), p])
+	contains(f.msg, "not known at plan time")
+}
+
+test_allowed_reader_is_allowed if {
+	count(findings([data.lockdown.rules.iam.fixtures_test.data_bucket, fx.role("reader"), fx.role_policy("reader", [fx.s3_read("*"), fx.s3_read("arn:aws:s3:::data-bucket/*")])])) == 0
+}
+
+test_allowed_reader_with_unknown_arn_is_allowed if {
+	r := object.union(fx.role("reader"), {"properties": {"arn": "04da6b54-80e4-46f7-96ec-b56ff0331ba9"}})
+	count(findings([data.lockdown.rules.iam.fixtures_test.data_bucket, r, fx.role_policy("reader", [fx.s3_read("arn:aws:s3:::data-bucket/*")])])) == 0
+}
+
+test_read_on_public_bucket_is_allowed if {
+	count(findings([data.lockdown.rules.iam.fixtures_test.public_bucket, fx.role("analyst"), fx.role_policy("analyst", [fx.s3_read("arn:aws:s3:::site-bucket/*")])])) == 0
+}
+
+test_write_on_restricted_bucket_is_allowed if {
+	stmt := {"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::data-bucket/*"}
+	count(findings([data.lockdown.rules.iam.fixtures_test.data_bucket, fx.role("analyst"), fx.role_policy("analyst", [stmt])])) == 0
+}
+
+test_kms_decrypt_on_one_key_is_allowed if {
+	stmt := {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "arn:aws:kms:eu-west-1:111111111111:key/1234"}
+	count(findings([fx.role("analyst"), fx.role_policy("analyst", [stmt])])) == 0
+}

@@ -1,0 +1,48 @@
+# METADATA
+# title: Restricted bucket reads not recorded by CloudTrail
+# description: >-
+#   Every restricted bucket must be covered by S3 read data events of an enabled CloudTrail
+#   trail in the stack (classic event selectors with readWriteType All or ReadOnly and an
+#   AWS::S3::Object data resource covering the bucket, or advanced selectors on Data events of
+#   AWS::S3::Object not limited to writes), otherwise nobody can tell who read its objects.
+#   A trail's own destination bucket is exempt: CloudTrail is not expected to record reads of
+#   its log files in the same trail. A bucket whose ARN is unknown at plan time is covered only
+#   by selectors covering every bucket.
+# custom:
+#   id: LD-LOG-006
+#   severity: high
+#   enforcement: mandatory
+#   scope: stack
+#   remediation: >-
+#     Add to an enabled trail an event selector with readWriteType All (or ReadOnly) and a
+#     dataResources entry of type AWS::S3::Object whose values include "<bucket ARN>/", or an
+#     advanced event selector with eventCategory = Data, resources.type = AWS::S3::Object and
+#     resources.ARN startsWith "<bucket ARN>/".
+#   frameworks:
+#     - "CIS AWS Foundations 3.11"
+#     - "SOC 2 CC7.2"
+#     - "ISO 27001 A.8.15"
+#     - "GDPR Art. 5(2)"
+#     - "GDPR Art. 32"
+package lockdown.rules.logging.s3_read_data_events
+
+import rego.v1
+
+import data.lockdown.lib.services
+
+deny contains violation if {
+	some bucket in data.lockdown.lib.classification.buckets
+	services.protected(bucket)
+	not bucket.urn in data.lockdown.lib.services.trail_destination_bucket_urns
+	arn := services.bucket_arn(bucket)
+	not services.stack_covers_bucket(arn)
+	violation := {"urn": bucket.urn, "msg": message(bucket, arn)}
+}
+
+message(bucket, arn) := sprintf("bucket '%s' (%s) is in a stack with no CloudTrail trail to record reads of it", [bucket.name, services.level_of(bucket)]) if {
+	count(data.lockdown.lib.services.trails) == 0
+} else := sprintf("bucket '%s': its ARN is unknown at plan time and no enabled trail records S3 read data events for every bucket", [bucket.name]) if {
+	not services.bucket_arn_known(bucket)
+} else := sprintf("bucket '%s' (%s): trail %s has S3 data event selectors unknown at plan time, so whether it records reads of %s/ cannot be verified", [bucket.name, services.level_of(bucket), concat(", ", sort(data.lockdown.lib.services.trails_with_unknown_selectors)), arn]) if {
+	count(data.lockdown.lib.services.trails_with_unknown_selectors) > 0
+} else := sprintf("bucket '%s' (%s): no enabled CloudTrail trail records S3 read data events for %s/", [bucket.name, services.level_of(bucket), arn])
