@@ -13,7 +13,8 @@ import re
 from lockdown.engine.metadata import Rule
 from lockdown.engine.policyset import Module, PolicySet
 
-_TEST_BLOCK = re.compile(r"^(test_[A-Za-z0-9_]+)\b.*?^}", re.MULTILINE | re.DOTALL)
+# A test rule: either a body in braces closed by a "}" at the start of a line, or one line.
+_TEST_BLOCK = re.compile(r"^(test_[A-Za-z0-9_]+)\b(?:[^\n]*\{\n.*?^}|[^\n]*)", re.MULTILINE | re.DOTALL)
 _DENY_WORDS = ("deny", "denies", "denied", "flag", "flags", "violation", "fails", "reject", "rejects", "blocks")
 _ALLOW_WORDS = ("allow", "allows", "allowed", "pass", "passes", "accept", "accepts", "ok", "safe", "no_violation")
 

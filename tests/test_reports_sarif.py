@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 
 import lockdown
-from lockdown.findings import CheckResult, Finding
+from lockdown.findings import CheckResult
 from lockdown.reports import RenderOptions
 from lockdown.reports.sarif import fingerprint, render
 from tests.test_reports_common import RULES, empty_result, finding, mixed_result, rule
@@ -155,18 +155,10 @@ def test_special_characters_stay_valid() -> None:
     assert item["message"]["text"] == 'tab\tnewline\nquote" é ✓ {{0}} {{{{x}}}}'
 
 
-@dataclass(frozen=True)
-class FindingWithSource(Finding):
-    """What a finding may look like once the planner records where a resource was declared."""
-
-    file: str | None = None
-    line: int | None = None
-
-
 def test_a_finding_with_a_source_file_gets_a_physical_location() -> None:
     result = empty_result()
     base = finding(RULES[0], "bucket")
-    result.findings = [FindingWithSource(**base.__dict__, file="infra\\storage.py", line=42)]
+    result.findings = [replace(base, file="infra\\storage.py", line=42)]
     (item,) = sarif(result)["runs"][0]["results"]
     assert item["locations"][0]["physicalLocation"] == {
         "artifactLocation": {"uri": "infra/storage.py"},
