@@ -36,7 +36,9 @@ _tags_unknown(r) if {
 	_unknown_tag_path(r)
 }
 
-_unknown_tag_path(r) if types.unknown_path(r, "tags")
+# Only the tag map itself or the classification tag count: another tag being unknown at
+# plan time (an owner computed from an output) says nothing about the classification.
+_unknown_tag_path(r) if "tags" in object.get(r, "unknowns", [])
 
 _unknown_tag_path(r) if types.unknown_path(r, concat(".", ["tags", data.lockdown.lib.config.classification_tag]))
 
@@ -134,16 +136,15 @@ bucket_dependencies(r) := {d |
 linked_buckets_by(r, key) := found if {
 	# Fast path: the reference is a bucket name or id of the stack.
 	found := bucket_urns_by_ref[r.properties[key]]
+} else := bucket_dependencies(r) if {
+	# Fast path: no usable reference (absent, or unknown at plan time as in most previews).
+	not _usable_ref(types.prop(r, key, null))
 } else := found if {
-	v := types.prop(r, key, null)
-	_usable_ref(v)
-	found := buckets_for_ref(v)
+	found := buckets_for_ref(types.prop(r, key, null))
 	count(found) > 0
 } else := set() if {
 	# A known reference to a bucket outside the stack.
-	v := types.prop(r, key, null)
-	_usable_ref(v)
-	not startswith(v, "arn:")
+	not startswith(types.prop(r, key, null), "arn:")
 } else := bucket_dependencies(r)
 
 # The buckets of an ordinary sub-resource (its `bucket` property).
