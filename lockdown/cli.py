@@ -15,34 +15,12 @@ from typing import Any
 import click
 
 from lockdown import __version__
+from lockdown.console import emit as _emit
+from lockdown.console import fail as _fail
+from lockdown.console import run_guarded
 from lockdown.errors import LockdownError
 
 FORMATS = ("text", "json", "sarif", "junit", "markdown")
-
-
-def _fail(message: str) -> None:
-    click.echo(f"lockdown: error: {message}", err=True)
-
-
-def run_guarded(action: Callable[[], int], verbose: bool = False) -> int:
-    """Run a command body, turning every failure into one line on stderr and exit code 2."""
-    try:
-        return action()
-    except LockdownError as err:
-        _fail(str(err))
-        if verbose and err.detail:
-            click.echo(err.detail, err=True)
-        return 2
-    except KeyboardInterrupt:
-        _fail("interrupted")
-        return 2
-    except Exception as err:  # noqa: BLE001 - fail closed: a crash is never a pass
-        _fail(f"internal error: {type(err).__name__}: {' '.join(str(err).split())}")
-        if verbose:
-            import traceback
-
-            click.echo(traceback.format_exc(), err=True)
-        return 2
 
 
 class LazyGroup(click.Group):
@@ -204,15 +182,6 @@ def _start_program(program_dir: str, stack: str, config: tuple[str, ...], verbos
             raise failure
 
         return fail
-
-
-def _emit(text: str, output: str | None) -> None:
-    if output:
-        from lockdown.atomic import write_atomic
-
-        write_atomic(output, text if text.endswith("\n") else text + "\n")
-    else:
-        click.echo(text.rstrip("\n"))
 
 
 @main.command("test")

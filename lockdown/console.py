@@ -1,0 +1,60 @@
+"""What every command shares: one-line errors on stderr, exit code 2 on failure, output files.
+
+Both the main command line and the drift commands run their bodies through
+``run_guarded`` so that no failure, expected or not, ever ends as a pass or as a
+traceback with an exit code that means something else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import click
+
+from lockdown.errors import LockdownError
+
+
+def fail(message: str) -> None:
+    """Print one error line on stderr."""
+    click.echo(f"lockdown: error: {' '.join(str(message).split())}", err=True)
+
+
+def run_guarded(action: Callable[[], int], verbose: bool = False) -> int:
+    """Run a command body, turning every failure into one line on stderr and exit code 2."""
+    try:
+        return action()
+    except LockdownError as err:
+        fail(str(err))
+        if verbose and err.detail:
+            click.echo(err.detail, err=True)
+        return 2
+    except KeyboardInterrupt:
+        fail("interrupted")
+        return 2
+    except Exception as err:  # noqa: BLE001 - fail closed: a crash is never a pass
+        fail(f"internal error: {type(err).__name__}: {err}")
+        if verbose:
+            import traceback
+
+            click.echo(traceback.format_exc(), err=True)
+        return 2
+
+
+def emit(text: str, output: str | None) -> None:
+    """Write a report to ``output`` atomically, or to stdout."""
+    if output:
+        from lockdown.atomic import write_atomic
+
+        write_atomic(output, text if text.endswith("\n") else text + "\n")
+    else:
+        click.echo(text.rstrip("\n"))
+
+
+def check_output_directory(output: str | None) -> None:
+    """Fail before any work when the report could not be written afterwards."""
+    if output:
+        from pathlib import Path
+
+        directory = Path(output).parent
+        if not directory.is_dir():
+            raise LockdownError(f"{output}: output directory {directory} does not exist")
