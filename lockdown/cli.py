@@ -98,7 +98,7 @@ def _check(
     from lockdown.engine import load_engine
     from lockdown.findings import CheckResult, check
     from lockdown.reports import RenderOptions, render
-    from lockdown.settings import load_settings_file, resolve
+    from lockdown.settings import from_pulumi_config, load_settings_file, resolve
 
     loaders = _source_loaders(stacks, program, previews, states, config, verbose)
     overrides = load_settings_file(settings_file) if settings_file else {}
@@ -108,6 +108,11 @@ def _check(
         try:
             loaded = load()
             settings = resolve(loaded.config, overrides, origin=settings_file or label)
+            if not overrides and not from_pulumi_config(loaded.config):
+                loaded.warnings.append(
+                    f"{label}: no lockdown: settings in the stack config and no --settings file: evaluated with the "
+                    "strictest defaults (nobody is an allowed reader)"
+                )
             result.merge(check(loaded, engine, settings, readers=readers))
         except LockdownError as err:
             result.errors.append(str(err))
@@ -221,14 +226,32 @@ def rules_command(policies: str | None, fmt: str, output: str | None) -> None:
     """List the rules with their metadata (generates docs/rules.md)."""
 
     def action() -> int:
+        from lockdown.engine.embedded import EmbeddedEngine
         from lockdown.engine.policyset import load_policy_set
         from lockdown.rulesdoc import render_rules
 
-        _emit(render_rules(load_policy_set(policies), fmt), output)
+        policy_set = load_policy_set(policies)
+        EmbeddedEngine(policy_set, include_tests=True)  # a catalogue of policies that do not compile is an error
+        _emit(render_rules(policy_set, fmt), output)
         return 0
 
     sys.exit(run_guarded(action))
 
 
+def entry() -> None:
+    """The console script: like ``main``, but usage errors are one line and exit 2 too."""
+    try:
+        code = main.main(standalone_mode=False)
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except click.ClickException as err:
+        _fail(err.format_message())
+        sys.exit(2)
+    except click.Abort:
+        _fail("aborted")
+        sys.exit(2)
+    sys.exit(code or 0)
+
+
 if __name__ == "__main__":
-    main()
+    entry()

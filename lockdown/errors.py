@@ -13,3 +13,12 @@ class LockdownError(Exception):
     def __init__(self, message: str, detail: str | None = None) -> None:
         super().__init__(" ".join(str(message).split()))
         self.detail = detail
+
+
+def yaml_problem(err: Exception) -> str:
+    """A YAML error as ``line N: problem`` (PyYAML's own message spans several lines)."""
+    problem = getattr(err, "problem", None) or getattr(err, "context", None)
+    mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+    where = f"line {mark.line + 1}: " if mark is not None else ""
+    text = problem or (str(err).strip().splitlines() or [type(err).__name__])[0]
+    return f"{where}{text}"

@@ -11,9 +11,11 @@ from datetime import date
 from typing import Any
 
 from lockdown.engine.evaluation import Engine, Violation
-from lockdown.engine.metadata import Rule
+from lockdown.engine.metadata import Rule  # re-exported: reports read rules through findings
 from lockdown.model import LoadedStack, Resource
 from lockdown.waivers import Waiver, find_waiver, parse_waivers
+
+__all__ = ["CheckResult", "Finding", "Rule", "check", "sort_key"]
 
 SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 

@@ -1,8 +1,8 @@
 """``lockdown rules``: the rule catalogue, generated from the rules' own metadata.
 
 The deny and allow examples are the rules' unit tests themselves (the first test
-named for a deny case and the first named for an allow case), so the documentation
-can never show an example the rule does not actually decide that way.
+named for a deny case and the first named for an allow case), which ``lockdown test``
+runs, so the documentation shows examples the rules are proven to decide that way.
 """
 
 from __future__ import annotations

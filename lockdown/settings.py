@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from lockdown.errors import LockdownError
+from lockdown.errors import LockdownError, yaml_problem
 
 NAMESPACE = "lockdown"
 
@@ -67,7 +67,7 @@ def load_settings_file(path: str | Path) -> dict[str, Any]:
     except OSError as err:
         raise LockdownError(f"{path}: cannot read settings file: {err.strerror}") from err
     except yaml.YAMLError as err:
-        raise LockdownError(f"{path}: settings file is not valid YAML: {_first_line(err)}") from err
+        raise LockdownError(f"{path}: settings file is not valid YAML: {yaml_problem(err)}") from err
     if loaded is None:
         return {}
     if not isinstance(loaded, dict):
@@ -96,6 +96,8 @@ def _validated(key: str, value: Any, origin: str) -> Any:
             value = [value]
         if not isinstance(value, list):
             raise LockdownError(f"{origin}: setting {key!r} must be a list")
+        if key == "accountIds":
+            return [_account_id(item, origin) for item in value]
         if key != "waivers":
             value = [str(item) for item in value]
         return value
@@ -126,5 +128,16 @@ def _strip_namespace(key: Any) -> str:
     return key.split(":", 1)[1] if key.startswith(f"{NAMESPACE}:") else key
 
 
-def _first_line(err: Exception) -> str:
-    return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+def _account_id(item: Any, origin: str) -> str:
+    """An AWS account id: exactly twelve digits, given as a string.
+
+    An unquoted id in YAML is read as a number (and one with a leading zero as octal), which
+    would silently name another account, so numbers are refused rather than converted.
+    """
+    if not isinstance(item, str):
+        raise LockdownError(
+            f"{origin}: setting 'accountIds' must list quoted strings, got {item!r} (quote account ids)"
+        )
+    if not (len(item) == 12 and item.isdigit()):
+        raise LockdownError(f"{origin}: setting 'accountIds' has {item!r}, which is not a 12-digit AWS account id")
+    return item

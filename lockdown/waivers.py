@@ -9,7 +9,7 @@ permanent by accident.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from fnmatch import fnmatchcase
 from typing import Any
 
@@ -60,6 +60,8 @@ def _parse(entry: Any, index: int) -> Waiver:
     if missing:
         raise LockdownError(f"{where} is missing {', '.join(missing)}")
     expires = entry["expires"]
+    if isinstance(expires, datetime):  # YAML reads "2027-01-01 10:00:00" as a datetime
+        expires = expires.date()
     if not isinstance(expires, date):
         try:
             expires = date.fromisoformat(str(expires))

@@ -57,12 +57,6 @@ def test_a_waiver_unblocks_and_is_recorded(engine) -> None:
     assert result.findings[0].waiver["reason"] == "ticket SEC-1"
 
 
-def test_errors_make_the_run_exit_2_even_with_no_findings(engine) -> None:
-    result = check(stack("fine"), engine, resolve({}))
-    result.errors.append("x: could not load")
-    assert result.exit_code == 2
-
-
 def test_write_atomic_leaves_no_partial_file(tmp_path: Path) -> None:
     target = tmp_path / "report.json"
     write_atomic(target, "{}")
@@ -106,3 +100,25 @@ def test_cli_lockdown_test_reports_failures_and_coverage(tmp_path: Path) -> None
     done = run_cli("test", "--policies", str(tmp_path))
     assert done.returncode == 1
     assert "FAIL lockdown.rules.demo.named_bad_test.test_allows_other_name" in done.stdout
+
+
+def test_usage_errors_are_one_line_and_exit_2(tmp_path: Path) -> None:
+    for args in (["check", "--preview-json", str(tmp_path)], ["check", "--format", "nope"], ["merge"]):
+        done = run_cli(*args)
+        assert done.returncode == 2, args
+        assert len(done.stderr.strip().splitlines()) == 1 and done.stderr.startswith("lockdown: error: "), args
+
+
+def test_rules_catalogue_of_broken_policies_is_an_error(tmp_path: Path) -> None:
+    rule = write_rule(tmp_path)
+    rule.write_text(rule.read_text().replace("deny contains", "deny contains contains"))
+    done = run_cli("rules", "--policies", str(tmp_path))
+    assert done.returncode == 2 and "named_bad.rego" in done.stderr
+
+
+def test_missing_lockdown_settings_are_a_warning(tmp_path: Path) -> None:
+    state = tmp_path / "state.json"
+    state.write_text(json.dumps({"version": 3, "deployment": {"manifest": {}, "resources": []}}))
+    done = run_cli("check", "--state", str(state), "--format", "json")
+    assert done.returncode == 0
+    assert any("strictest defaults" in warning for warning in json.loads(done.stdout)["warnings"])

@@ -145,3 +145,26 @@ def test_typo_in_an_imported_library_function_is_a_load_error(policies: Path) ->
     rule_file.write_text(text.replace('resource.name == "bad"', "n.is_bda(resource.name)"))
     with pytest.raises(LockdownError, match=r"aliased\.rego:\d+:\d+: unknown function n\.is_bda"):
         load_engine(policies)
+
+
+def test_rule_package_must_match_its_path_or_it_would_never_run(policies: Path) -> None:
+    rule_file = policies / "rules" / "demo" / "named_bad.rego"
+    rule_file.write_text(rule_file.read_text().replace("package lockdown.rules.demo.", "package lockdown.rulez.demo."))
+    with pytest.raises(LockdownError, match="does not match its path"):
+        load_policy_set(policies)
+
+
+def test_rule_metadata_outside_the_rules_packages_is_rejected(tmp_path: Path) -> None:
+    write_rule(tmp_path)
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    text = (tmp_path / "rules" / "demo" / "named_bad.rego").read_text()
+    (lib / "stray.rego").write_text(text.replace("package lockdown.rules.demo.named_bad", "package lockdown.lib.stray"))
+    with pytest.raises(LockdownError, match="would never run"):
+        load_policy_set(tmp_path)
+
+
+def test_no_coverage_data_is_zero_percent_not_a_pass() -> None:
+    from lockdown.engine.tester import TestRun
+
+    assert TestRun(outcomes=[], coverage=[]).coverage_percent == 0.0

@@ -85,3 +85,32 @@ def test_waivers_match_rule_and_resource_glob_and_expire() -> None:
 def test_bad_waivers_are_errors(entry, message: str) -> None:
     with pytest.raises(LockdownError, match=message):
         parse_waivers([entry], date(2026, 1, 1))
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("accountIds: [012345670123]\n", "quote account ids"),
+        ("accountIds: ['1234']\n", "not a 12-digit AWS account id"),
+    ],
+)
+def test_account_ids_must_be_twelve_digit_strings(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "settings.yaml"
+    path.write_text(text)
+    with pytest.raises(LockdownError, match=message):
+        resolve({}, load_settings_file(path))
+
+
+def test_yaml_errors_name_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "settings.yaml"
+    path.write_text("allowedReaders:\n  - a\n bad: [\n")
+    with pytest.raises(LockdownError, match=r"not valid YAML: line \d+: "):
+        load_settings_file(path)
+
+
+def test_a_waiver_expiry_written_as_a_datetime_is_a_date() -> None:
+    from datetime import datetime
+
+    entry = {"rule": "LD-1", "resource": "x", "reason": "r", "expires": datetime(2030, 1, 1, 10, 0)}
+    active, _ = parse_waivers([entry], date(2026, 1, 1))
+    assert active[0].expires == date(2030, 1, 1)

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from lockdown.errors import LockdownError
+from lockdown.errors import LockdownError, yaml_problem
 
 SEVERITIES = ("critical", "high", "medium", "low")
 ENFORCEMENTS = ("mandatory", "advisory")
@@ -71,7 +71,7 @@ def read_annotation(text: str, path: str) -> dict[str, Any] | None:
     try:
         parsed = yaml.safe_load(body)
     except yaml.YAMLError as err:
-        raise LockdownError(f"{path}: # METADATA block is not valid YAML: {str(err).splitlines()[0]}") from err
+        raise LockdownError(f"{path}: # METADATA block is not valid YAML: {yaml_problem(err)}") from err
     if not isinstance(parsed, dict):
         raise LockdownError(f"{path}: # METADATA block must be a YAML mapping")
     return parsed

@@ -66,6 +66,8 @@ def load_policy_set(policies_dir: str | Path | None = None) -> PolicySet:
     modules = tuple(_read_module(path, root) for path in sorted(root.rglob("*.rego")))
     if not modules:
         raise LockdownError(f"{root}: no .rego files found")
+    for path, module in zip(sorted(root.rglob("*.rego")), modules, strict=True):
+        _check_placement(path, root, module)
     rules = tuple(_rule_of(module) for module in modules if _is_rule_module(module))
     _check_unique_ids(rules)
     if not rules:
@@ -83,6 +85,28 @@ def _read_module(path: Path, root: Path) -> Module:
     if package is None:
         raise LockdownError(f"{shown}: no package declaration")
     return Module(path=shown, text=text, package=package, is_test=path.name.endswith("_test.rego"))
+
+
+def _check_placement(path: Path, root: Path, module: Module) -> None:
+    """A rule file's package must match its path, or the rule would silently never run.
+
+    ``rules/<area>/<name>.rego`` declares ``lockdown.rules.<area>.<name>`` (tests add
+    ``_test``), and a module carrying a rule id in its METADATA must be a rule package.
+    """
+    relative = path.relative_to(root)
+    if relative.parts[0] == "rules":
+        expected = ".".join(["lockdown", *relative.with_suffix("").parts])
+        if module.package != expected:
+            raise LockdownError(
+                f"{module.path}: package {module.package} does not match its path (expected {expected})"
+            )
+    elif not module.is_test and not module.package.startswith(RULES_PREFIX):
+        annotation = read_annotation(module.text, module.path)
+        if annotation and isinstance(annotation.get("custom"), dict) and annotation["custom"].get("id"):
+            raise LockdownError(
+                f"{module.path}: declares rule id {annotation['custom']['id']} but its package {module.package} "
+                f"is not under {RULES_PREFIX} (the rule would never run)"
+            )
 
 
 def _is_rule_module(module: Module) -> bool:

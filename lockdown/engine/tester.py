@@ -49,7 +49,8 @@ class TestRun:
     @property
     def coverage_percent(self) -> float:
         total = sum(item.total for item in self.coverage)
-        return 100.0 * sum(item.covered for item in self.coverage) / total if total else 100.0
+        # No coverage data at all is 0%, so --min-coverage can never pass vacuously.
+        return 100.0 * sum(item.covered for item in self.coverage) / total if total else 0.0
 
 
 def run_tests(policy_set: PolicySet) -> TestRun:

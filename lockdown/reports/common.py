@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from lockdown.engine.metadata import Rule
-from lockdown.findings import CheckResult, Finding, sort_key
+from lockdown.findings import CheckResult, Finding, Rule, sort_key
 
 #: The keys of a reader report entry, in the order every format shows them.
 READER_KEYS = ("store", "store_name", "principal", "via", "via_urn", "allowed", "stack")

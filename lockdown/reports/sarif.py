@@ -18,8 +18,7 @@ import json
 from typing import Any
 
 import lockdown
-from lockdown.engine.metadata import Rule
-from lockdown.findings import CheckResult, Finding
+from lockdown.findings import CheckResult, Finding, Rule
 from lockdown.reports import RenderOptions
 from lockdown.reports.common import SECURITY_SEVERITY, reader_rows, sorted_findings, summary, unique_rules
 

@@ -46,7 +46,10 @@ def dev() -> list[Planned]:
 
 
 def of_type(resources: list[Planned], suffix: str) -> list[Planned]:
-    return [r for r in resources if r.type.endswith(suffix)]
+    """Every planned resource of a type; none at all is a failure, so no loop over it passes vacuously."""
+    found = [r for r in resources if r.type.endswith(suffix)]
+    assert found, f"the program planned no {suffix}"
+    return found
 
 
 def one(resources: list[Planned], suffix: str, name: str) -> Planned:
