@@ -271,7 +271,21 @@ def test_settings_rejected_is_an_error(double: OpaDouble, policies: Path) -> Non
 def test_undefined_result_is_an_error(double: OpaDouble, policies: Path) -> None:
     engine = OpaEngine(load_policy_set(policies), double.url)
     del double.policies[AGGREGATE_ID]  # someone else's deployment replaced the server's policies
-    with pytest.raises(LockdownError, match=r"aggregate/results is undefined"):
+    with pytest.raises(LockdownError, match=r"aggregate/checked is undefined"):
+        engine.evaluate([], resolve({}))
+
+
+def test_another_run_changing_the_server_settings_is_detected(double: OpaDouble, policies: Path) -> None:
+    engine = OpaEngine(load_policy_set(policies), double.url)
+    other = OpaEngine(load_policy_set(policies), double.url)
+    original_put = engine._put_settings
+
+    def put_then_overwritten(settings: dict) -> None:
+        original_put(settings)
+        other._put_settings(dict(settings, allowedReaders=["arn:aws:iam::999999999999:role/someone-else"]))
+
+    engine._put_settings = put_then_overwritten
+    with pytest.raises(LockdownError, match="changed during the check"):
         engine.evaluate([], resolve({}))
 
 

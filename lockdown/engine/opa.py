@@ -19,6 +19,8 @@ connection is a ``LockdownError`` naming the server's URL, never an empty result
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -73,9 +75,7 @@ class OpaEngine:
         self._put_settings(settings)
         input_value = build_input(resources)
         if rules is None:
-            results = self._query(AGGREGATE_PACKAGE, "results", input_value)
-            if not isinstance(results, dict):
-                raise LockdownError(f"OPA server {self.url}: the aggregate result is not an object")
+            results = self._checked_results(input_value, settings)
             violations = [v for rule in self.rules for v in collect_violations(rule, results.get(rule.id))]
         else:
             violations = [
@@ -94,7 +94,7 @@ class OpaEngine:
             f"{POLICY_ID_PREFIX}{module.path}": (module.path, module.text)
             for module in self.policy_set.production_modules()
         }
-        modules[AGGREGATE_ID] = ("lockdown_engine/aggregate.rego", aggregate_module(self.rules))
+        modules[AGGREGATE_ID] = ("lockdown_engine/aggregate.rego", self._aggregate_with_run_check())
         existing = self._call("GET /v1/policies", self._client.get_policies_list)
         for policy_id in existing:
             if policy_id.startswith(POLICY_ID_PREFIX) and policy_id not in modules:
@@ -134,6 +134,35 @@ class OpaEngine:
             if self._query(rule.package, "deny", empty, allow_undefined=True) is None:
                 raise LockdownError(f"{rule.path}: rule {rule.id} defines no deny rule")
         self._query(AGGREGATE_PACKAGE, "results", empty)
+
+    # ------------------------------------------------------------------ shared server state
+
+    def _aggregate_with_run_check(self) -> str:
+        """The aggregate module plus a ``checked`` value that echoes this run's policies and settings.
+
+        An OPA server is shared state: another check could push other policies or settings
+        between this run's upload and its query. The query therefore returns the digest of the
+        policies and the settings it was evaluated with, and the run verifies both.
+        """
+        digest = hashlib.sha256(
+            "\0".join(f"{m.path}\0{m.text}" for m in self.policy_set.production_modules()).encode()
+        ).hexdigest()
+        self._digest = digest
+        return aggregate_module(self.rules) + (
+            f'\nchecked := {{"digest": "{digest}", "config": data.lockdown.config, "results": results}}\n'
+        )
+
+    def _checked_results(self, input_value: dict[str, Any], settings: dict[str, Any]) -> dict[str, Any]:
+        checked = self._query(AGGREGATE_PACKAGE, "checked", input_value)
+        if not isinstance(checked, dict) or not isinstance(checked.get("results"), dict):
+            raise LockdownError(f"OPA server {self.url}: the aggregate result is not an object")
+        expected_config = build_data(settings)["lockdown"]["config"]
+        if checked.get("digest") != self._digest or _canonical(checked.get("config")) != _canonical(expected_config):
+            raise LockdownError(
+                f"OPA server {self.url}: its policies or settings changed during the check (another run on the same "
+                "server?): use a dedicated OPA server or run checks one at a time"
+            )
+        return checked["results"]
 
     # ------------------------------------------------------------------ requests
 
@@ -266,3 +295,7 @@ def _reason(err: requests.ConnectionError) -> str:
         if marker in text:
             return marker.lower()
     return type(err).__name__
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True)
