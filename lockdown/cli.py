@@ -100,9 +100,13 @@ def _check(
     from lockdown.reports import RenderOptions, render
     from lockdown.settings import from_pulumi_config, load_settings_file, resolve
 
-    loaders = _source_loaders(stacks, program, previews, states, config, verbose)
     overrides = load_settings_file(settings_file) if settings_file else {}
-    engine = load_engine(policies, opa_url)
+    loaders = _source_loaders(stacks, program, previews, states, config, verbose)
+    try:
+        engine = load_engine(policies, opa_url)
+    except BaseException:
+        _cancel_plans(loaders)
+        raise
     result = CheckResult(rules=engine.rules)
     for label, load in loaders:
         try:
@@ -156,6 +160,14 @@ def _source_loaders(
     if not loaders:
         raise LockdownError("nothing to check: give --stack NAME, --preview-json FILE or --state FILE")
     return loaders
+
+
+def _cancel_plans(loaders: list[tuple[str, Callable[[], Any]]]) -> None:
+    """Stop the plans already started when the run fails before collecting them."""
+    for _label, load in loaders:
+        pending = getattr(load, "__self__", None)
+        if pending is not None and hasattr(pending, "cancel"):
+            pending.cancel()
 
 
 def _load_preview(path: str) -> Any:

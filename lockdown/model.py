@@ -15,10 +15,21 @@ from typing import Any, Literal
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 #: The opaque value a secret is replaced with at load time; secrets never reach a report.
 REDACTED = "[secret]"
-#: The signature key of a secret envelope in state files and the engine's wire format.
-SECRET_SIG = "4dabf18193072939515e22adb298388d"
+#: The key that marks a signed envelope (secret, output value, resource reference, asset,
+#: archive) in state files, previews and the engine's wire format; its value says which.
+#: The signatures are Pulumi's own (``pulumi/runtime/rpc.py``, ``_special_*_sig``).
 SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"
+#: A secret: ``{SECRET_SIG_KEY: SECRET_SIG_VALUE, "value" | "plaintext" | "ciphertext": ...}``.
 SECRET_SIG_VALUE = "1b47061264138c4ac30d75fd1eb44270"
+#: An output value (``value`` when known, ``secret``, ``dependencies``).
+OUTPUT_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4"
+#: A resource reference (``urn``, and ``id`` for a custom resource).
+RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
+#: An asset (``path``, ``uri`` or ``text``, ``hash``) and an archive (``path``, ``uri`` or ``assets``).
+ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17"
+ARCHIVE_SIG = "0def7320c3a5731c473e5ecbe6d01bc7"
+#: The type of the root component every stack has; its children's URNs leave it out.
+ROOT_STACK_TYPE = "pulumi:pulumi:Stack"
 
 Source = Literal["program", "preview", "state", "analyzer", "live"]
 

@@ -73,6 +73,25 @@ def test_preview_unknowns_are_kept_and_listed_by_path() -> None:
             assert _value_at(resource.properties, path) == UNKNOWN, (resource.name, path)
 
 
+def test_v7_bucket_with_no_inputs_gets_no_not_known_at_plan_time_findings(tmp_path: Path) -> None:
+    """``aws.s3.Bucket("b")`` with no arguments: ``inputs: {}``, the mirrored ``policy``/``acl`` outputs unknown."""
+    from lockdown.engine import load_engine
+    from lockdown.findings import check
+    from lockdown.settings import resolve
+
+    document = load_fixture(PREVIEW / "python-v7-leaky.json")
+    stack_step, provider_step, bucket_step = document["steps"][:3]
+    bucket_step["newState"]["inputs"] = {}
+    assert bucket_step["newState"]["outputs"]["policy"] == UNKNOWN == bucket_step["newState"]["outputs"]["acl"]
+    document["steps"] = [stack_step, provider_step, bucket_step]
+    stack = load_preview(write_json(tmp_path, document))
+    bucket = by_name(stack, ":Bucket", "keystrokes")
+    assert "policy" not in bucket.properties and "acl" not in bucket.properties
+    assert bucket.unknowns == ["tags.owner", "tagsAll.owner"], "an unknown nested in a planned output stays listed"
+    result = check(stack, load_engine(FIXTURES.parents[1] / "policies"), resolve(stack.config))
+    assert [f.message for f in result.findings if "not known at plan time" in f.message] == []
+
+
 def test_preview_secrets_stay_redacted_and_defaults_are_dropped() -> None:
     stack = load_preview(PREVIEW / "python-v7-leaky.json")
     secret = by_name(stack, ":SecretVersion", "ingest-token")

@@ -1,4 +1,4 @@
-"""The value walking every loader shares: unknowns, secrets, ``__defaults``, input/output merging."""
+"""The value walking every source shares (``lockdown.values``): unknowns, secrets, ``__defaults``, merging."""
 
 from __future__ import annotations
 
@@ -7,14 +7,24 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lockdown.loaders.normalize import (
-    OUTPUT_VALUE_SIG,
-    RESOURCE_REFERENCE_SIG,
+from lockdown import model
+from lockdown.model import (
+    ARCHIVE_SIG,
+    ASSET_SIG,
+    OUTPUT_SIG,
+    REDACTED,
+    RESOURCE_SIG,
+    SECRET_SIG_KEY,
+    SECRET_SIG_VALUE,
+    UNKNOWN,
+)
+from lockdown.values import (
+    decode_json_string,
     merge_inputs_outputs,
     normalize_properties,
     path_join,
+    unknown_paths,
 )
-from lockdown.model import REDACTED, SECRET_SIG_KEY, SECRET_SIG_VALUE, UNKNOWN
 
 
 def secret(**fields: str) -> dict[str, str]:
@@ -67,15 +77,15 @@ def test_defaults_are_dropped_at_every_level() -> None:
 
 def test_output_value_envelopes() -> None:
     raw = {
-        "known": {SECRET_SIG_KEY: OUTPUT_VALUE_SIG, "value": {"a": UNKNOWN}, "dependencies": ["urn:x"]},
-        "unknown": {SECRET_SIG_KEY: OUTPUT_VALUE_SIG, "dependencies": ["urn:x"]},
-        "secret": {SECRET_SIG_KEY: OUTPUT_VALUE_SIG, "value": "hunter2", "secret": True},
+        "known": {SECRET_SIG_KEY: OUTPUT_SIG, "value": {"a": UNKNOWN}, "dependencies": ["urn:x"]},
+        "unknown": {SECRET_SIG_KEY: OUTPUT_SIG, "dependencies": ["urn:x"]},
+        "secret": {SECRET_SIG_KEY: OUTPUT_SIG, "value": "hunter2", "secret": True},
         "ref": {
-            SECRET_SIG_KEY: RESOURCE_REFERENCE_SIG,
+            SECRET_SIG_KEY: RESOURCE_SIG,
             "urn": "urn:pulumi:s::p::aws:s3/bucket:Bucket::b",
             "id": "b-123",
         },
-        "component": {SECRET_SIG_KEY: RESOURCE_REFERENCE_SIG, "urn": "urn:pulumi:s::p::c:d:E::e"},
+        "component": {SECRET_SIG_KEY: RESOURCE_SIG, "urn": "urn:pulumi:s::p::c:d:E::e"},
     }
     properties, unknowns = normalize_properties(raw)
     assert properties == {
@@ -118,6 +128,69 @@ def test_merge_with_one_side_missing() -> None:
     assert merge_inputs_outputs(None, {"a": 1}) == {"a": 1}
     assert merge_inputs_outputs({"a": 1}, None) == {"a": 1}
     assert merge_inputs_outputs({}, {}) == {}
+
+
+def test_merge_with_no_inputs_still_drops_unknown_outputs() -> None:
+    # A v7 bucket created with no arguments: its preview step has ``inputs: {}`` and the
+    # mirrored ``policy``/``acl`` outputs unknown. The program set neither, so neither is kept.
+    outputs = {"policy": UNKNOWN, "acl": UNKNOWN, "bucket": "b-1234567", "tags": {"owner": UNKNOWN}}
+    expected = {"bucket": "b-1234567", "tags": {"owner": UNKNOWN}}
+    assert merge_inputs_outputs({}, outputs) == expected
+    assert merge_inputs_outputs(None, outputs) == expected
+    assert normalize_properties(merge_inputs_outputs({}, outputs))[1] == ["tags.owner"]
+
+
+def test_signatures_are_pulumis_own() -> None:
+    from pulumi.runtime import rpc
+
+    ours = (model.SECRET_SIG_KEY, SECRET_SIG_VALUE, OUTPUT_SIG, RESOURCE_SIG, ASSET_SIG, ARCHIVE_SIG)
+    pulumis = (
+        rpc._special_sig_key,
+        rpc._special_secret_sig,
+        rpc._special_output_value_sig,
+        rpc._special_resource_sig,
+        rpc._special_asset_sig,
+        rpc._special_archive_sig,
+    )
+    assert ours == pulumis
+    assert model.UNKNOWN == rpc.UNKNOWN
+
+
+def test_assets_and_archives_lose_their_signature_at_every_level() -> None:
+    asset = {SECRET_SIG_KEY: ASSET_SIG, "text": "print(1)"}
+    archive = {SECRET_SIG_KEY: ARCHIVE_SIG, "assets": {"index.py": asset, "lib": {SECRET_SIG_KEY: ARCHIVE_SIG}}}
+    properties, unknowns = normalize_properties(
+        {"code": archive, "source": {SECRET_SIG_KEY: ASSET_SIG, "path": UNKNOWN}}
+    )
+    assert properties == {
+        "code": {"assets": {"index.py": {"text": "print(1)"}, "lib": {}}},
+        "source": {"path": UNKNOWN},
+    }
+    assert unknowns == ["source.path"]
+
+
+def test_an_unfamiliar_signature_fails_closed_as_unknown() -> None:
+    properties, unknowns = normalize_properties({"x": {SECRET_SIG_KEY: "0" * 32, "value": "hunter2"}})
+    assert properties == {"x": UNKNOWN} and unknowns == ["x"]
+
+
+def test_unknown_paths_agree_with_normalize() -> None:
+    raw = {
+        "tags": {"kubernetes.io/role": UNKNOWN},
+        "ids": [UNKNOWN],
+        "ref": {SECRET_SIG_KEY: RESOURCE_SIG, "id": UNKNOWN},
+    }
+    assert unknown_paths(raw) == normalize_properties(raw)[1] == ['tags["kubernetes.io/role"]', "ids[0]", "ref"]
+    assert unknown_paths(UNKNOWN) == [""] and unknown_paths("x") == []
+
+
+def test_json_strings_are_decoded_only_when_they_hold_an_object_or_array() -> None:
+    assert decode_json_string('{"tags": {"a": "1"}}') == {"tags": {"a": "1"}}
+    assert decode_json_string(' ["111122223333"] ') == ["111122223333"]
+    assert decode_json_string("{not json") == "{not json"
+    assert decode_json_string("eu-west-1") == "eu-west-1"
+    assert decode_json_string("42") == "42", "scalars stay strings: config values are strings"
+    assert decode_json_string(None) is None
 
 
 _scalars = st.none() | st.booleans() | st.integers() | st.text(max_size=5) | st.just(UNKNOWN) | st.just(REDACTED)

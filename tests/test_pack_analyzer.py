@@ -7,9 +7,10 @@ from pathlib import Path
 from google.protobuf import struct_pb2
 from pulumi.runtime.proto import analyzer_pb2
 
-from lockdown.loaders.analyzer import resource_from_analyze, resources_from_stack, struct_to_dict
+from lockdown.loaders.analyzer import resource_from_analyze, resources_from_stack
 from lockdown.loaders.state import resource_from_v3
 from lockdown.model import REDACTED, SECRET_SIG_KEY, SECRET_SIG_VALUE, UNKNOWN
+from lockdown.values import struct_to_dict
 
 URN = "urn:pulumi:dev::lockdown::aws:s3/bucketPolicy:BucketPolicy::transcripts-policy"
 PROVIDER = "urn:pulumi:dev::lockdown::pulumi:providers:aws::default_7_51_1"
@@ -50,6 +51,8 @@ def test_struct_keeps_whole_numbers_as_integers_and_maps_legacy_unknowns() -> No
     )
     assert value == {"days": 30, "ratio": 0.5, "flag": True, "none": None, "old": UNKNOWN}
     assert isinstance(value["days"], int)
+    big = struct_to_dict(struct({"exact": 2**53 - 1, "beyond": 2.0**60}))
+    assert isinstance(big["exact"], int) and isinstance(big["beyond"], float), "a double past 2**53 is not exact"
 
 
 def test_analyze_request_becomes_a_normalized_record() -> None:

@@ -2,7 +2,11 @@
 
 - ``preview.load_preview``: the output of ``pulumi preview --json``;
 - ``state.load_state``: the output of ``pulumi stack export``;
-- ``normalize``: the value walking they share (unknowns, secrets, ``__defaults``).
+- ``analyzer``: the CrossGuard wire format (what the engine sends a policy pack);
+- ``program.load_program``: a Pulumi Python program, planned offline (``lockdown.planner``).
+
+The value walking they all share (unknowns, secrets, ``__defaults``) is ``lockdown.values``,
+one layer below, so that the offline planner uses the very same code.
 
 A loader accepts the files the Pulumi CLI really writes, whatever the program's
 language, and rejects anything else with a one-line ``LockdownError`` naming the

@@ -8,59 +8,19 @@ preview, unknown values as the engine's sentinel string.
 
 The raw request is read here rather than ``pulumi_policy``'s ``args.props``: that
 library unwraps secrets into plaintext before a policy sees them, and a record must
-never hold a secret. Values go through the same ``normalize_properties`` as every
-other loader, so a resource gets the same record here as in ``lockdown check``.
+never hold a secret. Values go through the same ``lockdown.values.normalize_properties`` as
+every other source, so a resource gets the same record here as in ``lockdown check``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from google.protobuf import struct_pb2
-
 from lockdown.errors import LockdownError
-from lockdown.loaders.normalize import normalize_properties
-from lockdown.model import UNKNOWN, Resource
+from lockdown.model import ROOT_STACK_TYPE, UNKNOWN, Resource
+from lockdown.values import normalize_properties, struct_to_dict
 
-#: Older engines sent a typed sentinel for unknowns that are not strings; all mean "unknown".
-LEGACY_UNKNOWNS = frozenset(
-    {
-        "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",  # boolean
-        "3eeb2bf0-c639-47a8-9e75-3b44932eb421",  # number
-        "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",  # array
-        "030794c1-ac77-496b-92df-f27374a8bd58",  # asset
-        "e48ece36-62e2-4504-bad9-02848725956a",  # archive
-        "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",  # object
-    }
-)
-ROOT_STACK_TYPE = "pulumi:pulumi:Stack"
-
-
-def struct_to_dict(struct: struct_pb2.Struct) -> dict[str, Any]:
-    """A protobuf ``Struct`` as plain Python values.
-
-    Unlike ``json_format.MessageToDict`` a whole number stays an ``int`` (the wire has
-    only doubles; ``30.0`` would print differently from the ``30`` a preview file holds),
-    and legacy typed unknown sentinels become the one ``UNKNOWN`` string.
-    """
-    return {key: _value(value) for key, value in struct.fields.items()}
-
-
-def _value(value: struct_pb2.Value) -> Any:
-    kind = value.WhichOneof("kind")
-    if kind == "string_value":
-        text = value.string_value
-        return UNKNOWN if text in LEGACY_UNKNOWNS else text
-    if kind == "number_value":
-        number = value.number_value
-        return int(number) if number.is_integer() and abs(number) < 2**53 else number
-    if kind == "bool_value":
-        return value.bool_value
-    if kind == "struct_value":
-        return struct_to_dict(value.struct_value)
-    if kind == "list_value":
-        return [_value(item) for item in value.list_value.values]
-    return None
+__all__ = ["resource_from_analyze", "resources_from_stack", "struct_to_dict"]
 
 
 def resource_from_analyze(request: Any) -> Resource:

@@ -81,6 +81,12 @@ class PendingPlan:
         except BrokenPipeError:  # the child died at start; result() reports its stderr
             pass
 
+    def cancel(self) -> None:
+        """Stop the plan (the run failed before collecting it): no planner outlives the command."""
+        if self._proc.poll() is None:
+            self._proc.kill()
+        self._proc.communicate()
+
     def result(self) -> LoadedStack:
         """Wait for the plan; raise ``LockdownError`` for anything that went wrong in it."""
         spec = self.spec

@@ -19,12 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from lockdown.errors import LockdownError
-from lockdown.loaders.normalize import merge_inputs_outputs, normalize_properties
-from lockdown.model import UNKNOWN, LoadedStack, Resource, Source
+from lockdown.model import ROOT_STACK_TYPE, UNKNOWN, LoadedStack, Resource, Source
+from lockdown.values import merge_inputs_outputs, normalize_properties
 
 #: Deployment schema versions whose resources this loader reads (``apitype.DeploymentV3``).
 SUPPORTED_VERSIONS = (3, 4)
-ROOT_STACK_TYPE = "pulumi:pulumi:Stack"
 _COMMANDS = {"stack export": "`pulumi stack export`", "preview": "`pulumi preview --json`"}
 
 

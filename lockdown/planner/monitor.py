@@ -9,28 +9,21 @@ dependencies, provider (explicit, or the default provider the engine would creat
 qualified type chain, without the root stack's type.
 
 Values are read from the wire format (not deserialized) so that secrets and unknowns
-stay visible: a secret becomes ``REDACTED``, an unknown ``UNKNOWN`` with its path
-listed.
+stay visible, and go through ``lockdown.values`` like every loader's: a secret becomes
+``REDACTED``, an unknown ``UNKNOWN`` with its path listed in the same notation.
 """
 
 from __future__ import annotations
 
-import json
 import threading
 from typing import Any
 
 from google.protobuf import struct_pb2
 
-from lockdown.model import REDACTED, UNKNOWN
-from lockdown.planner.outputs import Context, hex_digest, synthesize, uuid_for
+from lockdown.model import REDACTED, ROOT_STACK_TYPE, SECRET_SIG_KEY, SECRET_SIG_VALUE, UNKNOWN
+from lockdown.planner.outputs import Context, synthesize, uuid_for
+from lockdown.values import decode_json_string, normalize_properties, struct_to_dict, unknown_paths
 
-SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
-RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
-ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17"
-ARCHIVE_SIG = "0def7320c3a5731c473e5ecbe6d01bc7"
-OUTPUT_SIG = "d0e6a833031e9bbcedd0eae6cd3ae0a7"
-SIG_KEY = "4dabf18193072939515e22adb298388d"
-ROOT_STACK_TYPE = "pulumi:pulumi:Stack"
 STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference"
 
 
@@ -42,64 +35,6 @@ def engine_urn(stack: str, project: str, parent: str, type_: str, name: str) -> 
         if parent_chain != ROOT_STACK_TYPE:
             qualified = f"{parent_chain}${type_}"
     return f"urn:pulumi:{stack}::{project}::{qualified}::{name}"
-
-
-def struct_to_plain(struct: struct_pb2.Struct) -> dict[str, Any]:
-    """The wire values as JSON (sentinels kept), with whole numbers as ints."""
-    return {key: _plain_value(value) for key, value in struct.fields.items()}
-
-
-def _plain_value(value: struct_pb2.Value) -> Any:
-    kind = value.WhichOneof("kind")
-    if kind == "struct_value":
-        return struct_to_plain(value.struct_value)
-    if kind == "list_value":
-        return [_plain_value(v) for v in value.list_value.values]
-    if kind == "number_value":
-        number = value.number_value
-        return int(number) if number.is_integer() else number
-    if kind == "string_value":
-        return value.string_value
-    if kind == "bool_value":
-        return value.bool_value
-    return None
-
-
-def normalize(value: Any, ids: dict[str, str]) -> Any:
-    """Wire value -> record value: secrets redacted, references as ids/URNs, assets described."""
-    if isinstance(value, dict):
-        sig = value.get(SIG_KEY)
-        if sig == SECRET_SIG:
-            return REDACTED
-        if sig == RESOURCE_SIG:
-            urn = value.get("urn", "")
-            return value.get("id") or ids.get(urn) or urn
-        if sig == ASSET_SIG:
-            return {"asset": {k: v for k, v in value.items() if k in ("path", "uri", "text", "hash")}}
-        if sig == ARCHIVE_SIG:
-            return {"archive": {k: v for k, v in value.items() if k in ("path", "uri", "hash")}}
-        if sig == OUTPUT_SIG:
-            if value.get("secret"):
-                return REDACTED
-            return normalize(value["value"], ids) if "value" in value else UNKNOWN
-        return {k: normalize(v, ids) for k, v in value.items() if k != "__defaults"}
-    if isinstance(value, list):
-        return [normalize(v, ids) for v in value]
-    return value
-
-
-def unknown_paths(value: Any, prefix: str = "") -> list[str]:
-    """Paths (``a.b[0].c``) of every UNKNOWN in a record's properties."""
-    if value == UNKNOWN:
-        return [prefix]
-    found: list[str] = []
-    if isinstance(value, dict):
-        for key, item in value.items():
-            found.extend(unknown_paths(item, f"{prefix}.{key}" if prefix else key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            found.extend(unknown_paths(item, f"{prefix}[{index}]"))
-    return found
 
 
 class Recorder:
@@ -143,16 +78,6 @@ class Recorder:
             return self.providers.get(provider_ref, self.base)
 
 
-def _decode_json(value: Any) -> Any:
-    """Provider inputs travel JSON-encoded (``defaultTags``); records hold them as objects."""
-    if isinstance(value, str) and value[:1] in ("{", "["):
-        try:
-            return json.loads(value)
-        except json.JSONDecodeError:
-            return value
-    return value
-
-
 def _drop_none(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _drop_none(v) for k, v in value.items() if v is not None}
@@ -191,7 +116,7 @@ def _record(
 def unwrap_secrets(value: Any) -> tuple[Any, bool]:
     """Wire value -> plain value for an invoke, and whether any part of it was secret."""
     if isinstance(value, dict):
-        if value.get(SIG_KEY) == SECRET_SIG:
+        if value.get(SECRET_SIG_KEY) == SECRET_SIG_VALUE:
             inner, _ = unwrap_secrets(value.get("value"))
             return inner, True
         pairs = {k: unwrap_secrets(v) for k, v in value.items()}
@@ -219,7 +144,7 @@ def build_monitor(recorder: Recorder, stackrefs: dict[str, dict[str, Any]], invo
 
         def RegisterResource(self, request):
             urn = self.make_urn(request.parent, request.type, request.name)
-            raw = struct_to_plain(request.object)
+            raw = struct_to_dict(request.object)
             if request.type == ROOT_STACK_TYPE:
                 recorder.add(_record(urn, request.type, request.name, None, {}, custom=False))
                 return resource_pb2.RegisterResourceResponse(urn=urn)
@@ -246,7 +171,7 @@ def build_monitor(recorder: Recorder, stackrefs: dict[str, dict[str, Any]], invo
                     f"{urn}: existing {request.type} {request.id!r} is read, not created; "
                     "its real properties are not checked"
                 )
-                inputs = normalize(struct_to_plain(request.properties), recorder.ids)
+                inputs, _ = normalize_properties(struct_to_dict(request.properties))
                 _, state = synthesize(request.type, request.name, inputs, urn, recorder.base, read_id=request.id)
                 state = {**inputs, **state}
             obj = struct_pb2.Struct()
@@ -257,14 +182,14 @@ def build_monitor(recorder: Recorder, stackrefs: dict[str, dict[str, Any]], invo
         def Invoke(self, request):
             if request.tok == "pulumi:pulumi:getResource":
                 return super().Invoke(request)
-            args, secret = unwrap_secrets(struct_to_plain(request.args))
+            args, secret = unwrap_secrets(struct_to_dict(request.args))
             args = {k: v for k, v in args.items() if v is not None}
             if unknown_paths(args):
                 # As the engine does for an invoke that waits on values not known yet: the whole result is unknown.
                 return resource_pb2.ResourceInvokeResponse(unknown=True)
             result = invokes.call(request.tok, args, invoke_ctx)
             if secret:
-                result = {k: {SIG_KEY: SECRET_SIG, "value": v} for k, v in result.items()}
+                result = {k: {SECRET_SIG_KEY: SECRET_SIG_VALUE, "value": v} for k, v in result.items()}
             ret = struct_pb2.Struct()
             ret.update(_drop_none(result))
             return resource_pb2.ResourceInvokeResponse(**{"return": ret})
@@ -285,7 +210,7 @@ def build_monitor(recorder: Recorder, stackrefs: dict[str, dict[str, Any]], invo
                 props, changed = result.props, True
         if not changed:
             return raw
-        return struct_to_plain(_sync_await(rpc.serialize_properties(props, {})))
+        return struct_to_dict(_sync_await(rpc.serialize_properties(props, {})))
 
     def _stack_reference(stack_name: str, urn: str, parent: str) -> dict[str, Any]:
         outputs = stackrefs.get(stack_name)
@@ -303,7 +228,7 @@ def build_monitor(recorder: Recorder, stackrefs: dict[str, dict[str, Any]], invo
 
     def _register(request, urn: str, raw: dict[str, Any]) -> tuple[str | None, dict[str, Any], dict[str, Any]]:
         type_ = request.type
-        inputs = normalize(raw, recorder.ids)
+        inputs, _ = normalize_properties(raw)
         provider_ref = request.provider or ""
         provider_urn: str | None = provider_ref.rsplit("::", 1)[0] if provider_ref else None
         custom = bool(request.custom)
@@ -312,7 +237,7 @@ def build_monitor(recorder: Recorder, stackrefs: dict[str, dict[str, Any]], invo
         ident: str | None = None
         outputs: dict[str, Any] = {}
         if type_.startswith("pulumi:providers:"):
-            inputs = {k: _decode_json(v) for k, v in inputs.items()}
+            inputs = {k: decode_json_string(v) for k, v in inputs.items()}
             ident = uuid_for(urn, "provider")
             with recorder.lock:
                 recorder.providers[f"{urn}::{ident}"] = _provider_context(inputs)
@@ -325,7 +250,7 @@ def build_monitor(recorder: Recorder, stackrefs: dict[str, dict[str, Any]], invo
             props[key] = REDACTED
         state = {**outputs, **raw}
         for key in secret_outputs & set(state):
-            state[key] = {SIG_KEY: SECRET_SIG, "value": state[key]}
+            state[key] = {SECRET_SIG_KEY: SECRET_SIG_VALUE, "value": state[key]}
         prop_deps = {k: sorted(set(v.urns)) for k, v in request.propertyDependencies.items()}
         record = _record(
             urn,
@@ -362,4 +287,4 @@ def build_monitor(recorder: Recorder, stackrefs: dict[str, dict[str, Any]], invo
     return RecordingMonitor
 
 
-__all__ = ["Recorder", "build_monitor", "engine_urn", "hex_digest", "normalize", "unknown_paths"]
+__all__ = ["Recorder", "build_monitor", "engine_urn", "unwrap_secrets"]

@@ -21,6 +21,7 @@ import yaml
 
 from lockdown.errors import LockdownError
 from lockdown.model import REDACTED
+from lockdown.values import decode_json_string
 
 #: Config namespace that carries stack reference outputs: ``stackref:<stack>:<output>``.
 STACKREF_NAMESPACE = "stackref"
@@ -93,7 +94,7 @@ def parse_override(item: str, project: str) -> tuple[str, Any]:
     key = key.strip()
     if not sep or not key:
         raise LockdownError(f"--config {item!r}: expected KEY=VALUE")
-    return qualify(key, project), _maybe_json(value)
+    return qualify(key, project), decode_json_string(value)
 
 
 def _find_project_file(project_dir: Path) -> Path:
@@ -230,13 +231,3 @@ def _as_config_string(value: Any) -> str:
     if value is None:
         return ""
     return str(value)
-
-
-def _maybe_json(value: str) -> Any:
-    stripped = value.strip()
-    if stripped[:1] in ("{", "["):
-        try:
-            return json.loads(stripped)
-        except json.JSONDecodeError:
-            return value
-    return value

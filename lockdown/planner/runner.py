@@ -30,6 +30,7 @@ from lockdown.model import REDACTED  # noqa: E402
 from lockdown.planner.invokes import InvokeContext  # noqa: E402
 from lockdown.planner.monitor import Recorder, build_monitor  # noqa: E402
 from lockdown.planner.outputs import Context  # noqa: E402
+from lockdown.values import decode_json_string  # noqa: E402
 
 PLACEHOLDER_ACCOUNT = "123456789012"
 DEFAULT_REGION = "us-east-1"
@@ -76,7 +77,7 @@ def plan(spec: dict[str, Any]) -> dict[str, Any]:
         partition=config.get("aws:partition", "aws") or "aws",
         default_tags=_default_tags(config),
     )
-    aws_config = {k.split(":", 1)[1]: _json_or_str(v) for k, v in config.items() if k.startswith("aws:")}
+    aws_config = {k.split(":", 1)[1]: decode_json_string(v) for k, v in config.items() if k.startswith("aws:")}
     for key in spec["secretKeys"]:
         if key.startswith("aws:"):
             aws_config[key.split(":", 1)[1]] = REDACTED
@@ -290,7 +291,7 @@ def _patch_stack_reference(pulumi: Any, given: set[str]) -> None:
 
 def _account(config: dict[str, str], warnings: list[str]) -> str:
     for key in ("aws:allowedAccountIds", "lockdown:accountIds"):
-        value = _json_or_str(config.get(key, ""))
+        value = decode_json_string(config.get(key, ""))
         if isinstance(value, list) and value:
             return str(value[0])
         if isinstance(value, str) and value.strip():
@@ -310,7 +311,7 @@ def _region(config: dict[str, str], warnings: list[str]) -> str:
 
 
 def _default_tags(config: dict[str, str]) -> dict[str, Any]:
-    value = _json_or_str(config.get("aws:defaultTags", ""))
+    value = decode_json_string(config.get("aws:defaultTags", ""))
     tags = value.get("tags") if isinstance(value, dict) else None
     return tags if isinstance(tags, dict) else {}
 
@@ -318,15 +319,6 @@ def _default_tags(config: dict[str, str]) -> dict[str, Any]:
 def _setting(config: dict[str, str], key: str) -> str:
     value = config.get(key, "")
     return "" if value == REDACTED else value
-
-
-def _json_or_str(value: str) -> Any:
-    if isinstance(value, str) and value[:1] in ("[", "{"):
-        try:
-            return json.loads(value)
-        except json.JSONDecodeError:
-            return value
-    return value
 
 
 if __name__ == "__main__":
