@@ -1,7 +1,9 @@
 """``lockdown drift`` and ``lockdown merge``: the click commands the main CLI registers.
 
-Order matters for failing early: the desired state and the policies are loaded (bad input:
-exit 2, nothing scanned) before any AWS call; the report is written atomically.
+Order matters for failing early: the output directory is checked, the desired state and the
+policies are loaded (bad input: exit 2, nothing scanned) before any AWS call; the report is
+written atomically. Both commands run through ``lockdown.console.run_guarded``, so every
+failure, expected or not, is one line on stderr and exit 2, never a traceback.
 Exit codes: 0 nothing matters, 1 drift or blocking findings, 2 incomplete scan or bad input.
 """
 
@@ -15,7 +17,7 @@ from typing import Any
 
 import click
 
-from lockdown.atomic import write_atomic
+from lockdown.console import check_output_directory, emit, run_guarded
 from lockdown.errors import LockdownError
 
 FORMATS = ("markdown", "json", "html")
@@ -49,6 +51,7 @@ def run_drift(
 
     if fmt not in RENDERERS:
         raise LockdownError(f"drift: unknown format {fmt!r} (choose {', '.join(FORMATS)})")
+    check_output_directory(_text(output))
     regions = tuple(regions) or _default_regions()
     loaded = desired_state.load_desired(stack, state, program)
     overrides = load_settings_file(settings_file) if settings_file else {}
@@ -87,7 +90,7 @@ def run_drift(
             f"{len(unmatched)} desired resource(s) have no known physical name and were not compared "
             f"(auto-named at plan time? use --state): {shown}"
         )
-    _emit(RENDERERS[fmt](report), output)
+    emit(RENDERERS[fmt](report), _text(output))
     return int(report["summary"]["exitCode"])
 
 
@@ -98,8 +101,9 @@ def run_merge(paths: Iterable[str | Path], fmt: str = "markdown", output: str | 
 
     if fmt not in RENDERERS:
         raise LockdownError(f"merge: unknown format {fmt!r} (choose {', '.join(FORMATS)})")
+    check_output_directory(_text(output))
     merged = merge_files(list(paths))
-    _emit(RENDERERS[fmt](merged), output)
+    emit(RENDERERS[fmt](merged), _text(output))
     return int(merged["summary"]["exitCode"])
 
 
@@ -110,16 +114,11 @@ def _default_regions() -> tuple[str, ...]:
     return (region,)
 
 
-def _emit(text: str, output: str | Path | None) -> None:
-    if output:
-        write_atomic(output, text)
-    else:
-        sys.stdout.write(text)
+def _text(output: str | Path | None) -> str | None:
+    return str(output) if output else None
 
 
-def _fail(err: LockdownError) -> None:
-    click.echo(f"lockdown: error: {err}", err=True)
-    sys.exit(2)
+VERBOSE = click.option("--verbose", "-v", is_flag=True, help="Show the details of an error (a traceback).")
 
 
 @click.command("drift")
@@ -135,21 +134,17 @@ def _fail(err: LockdownError) -> None:
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="markdown", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False), help="Write the report here (atomically) instead of stdout.")
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="Concurrent AWS readers (default 16).")
-def drift_command(**options: Any) -> None:
+@VERBOSE
+def drift_command(verbose: bool, **options: Any) -> None:
     """Compare live AWS with the stack and report drift, findings and who can read each store."""
-    try:
-        sys.exit(run_drift(**options))
-    except LockdownError as err:
-        _fail(err)
+    sys.exit(run_guarded(lambda: run_drift(**options), verbose))
 
 
 @click.command("merge")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="markdown", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False), help="Write the merged report here (atomically).")
-def merge_command(files: tuple[str, ...], fmt: str, output: str | None) -> None:
+@VERBOSE
+def merge_command(files: tuple[str, ...], fmt: str, output: str | None, verbose: bool) -> None:
     """Merge per-account `lockdown drift --format json` reports into one report."""
-    try:
-        sys.exit(run_merge(files, fmt, output))
-    except LockdownError as err:
-        _fail(err)
+    sys.exit(run_guarded(lambda: run_merge(files, fmt, output), verbose))

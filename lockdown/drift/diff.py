@@ -14,7 +14,7 @@ from lockdown.drift import policydoc
 from lockdown.drift.collectors import COLLECTORS
 from lockdown.drift.collectors.base import Incomplete
 from lockdown.drift.desired import canonical_type, identity, index
-from lockdown.model import UNKNOWN, Resource
+from lockdown.model import REDACTED, UNKNOWN, Resource
 
 KEY, ALIAS = "aws:kms/key:Key", "aws:kms/alias:Alias"
 IN_SYNC, CHANGED, MISSING, UNMANAGED, UNREAD = "in-sync", "changed", "missing", "unmanaged", "unread"
@@ -245,11 +245,16 @@ def _hidden(incomplete: list[Incomplete]) -> set[tuple[str, str | None]]:
 
 
 def compare(type_: str, desired: dict[str, Any], live: dict[str, Any]) -> tuple[list[Difference], list[str]]:
-    """The security-relevant differences, and the properties the desired side does not know yet."""
+    """The security-relevant differences, and the properties the desired side cannot show.
+
+    A desired value that is unknown or secret (``REDACTED``) is never compared: comparing
+    "[secret]" with the live plaintext would put the secret itself into the report. Its path
+    is listed as unverified instead (the rules still check the live value).
+    """
     differences, unverified = [], []
     for path in SECURITY_PROPERTIES.get(type_, ()):
         want, have = _value(type_, desired, path), _value(type_, live, path)
-        if _contains_unknown(want):
+        if _contains_opaque(want):
             unverified.append(path)
             continue
         if path in DOCUMENT_PROPERTIES:
@@ -286,6 +291,8 @@ def _value(type_: str, props: dict[str, Any], path: str) -> Any:
     for part in path.split("."):
         if isinstance(value, list) and len(value) == 1:
             value = value[0]
+        if _opaque(value):
+            return value
         if not isinstance(value, dict):
             return None
         value = value.get(part)
@@ -299,7 +306,9 @@ def _acl_grants(props: dict[str, Any]) -> Any:
     policy = props.get("accessControlPolicy")
     if isinstance(policy, list) and policy:
         policy = policy[0]
-    if isinstance(policy, dict) and policy.get("grants") not in (None, UNKNOWN):
+    if _contains_opaque(policy):
+        return policy
+    if isinstance(policy, dict) and policy.get("grants") is not None:
         owner = (policy.get("owner") or {}).get("id") if isinstance(policy.get("owner"), dict) else None
         pairs = set()
         for grant in policy["grants"]:
@@ -310,14 +319,14 @@ def _acl_grants(props: dict[str, Any]) -> Any:
             pairs.add((who, grant.get("permission")))
         return sorted(pairs)
     acl = props.get("acl")
-    if acl == UNKNOWN:
-        return UNKNOWN
+    if _opaque(acl):
+        return acl
     return sorted(_CANNED_ACL.get(acl or "private", [(acl, "?")]))
 
 
 def _encryption(rules: Any) -> Any:
-    if rules == UNKNOWN:
-        return UNKNOWN
+    if _contains_opaque(rules):
+        return rules
     found = []
     for rule in rules or []:
         applied = rule.get("applyServerSideEncryptionByDefault") or {}
@@ -328,8 +337,8 @@ def _encryption(rules: Any) -> Any:
 
 
 def _lifecycle(rules: Any) -> Any:
-    if rules == UNKNOWN:
-        return UNKNOWN
+    if _contains_opaque(rules):
+        return rules
     found = []
     for rule in rules or []:
         expiration = rule.get("expiration") or {}
@@ -353,8 +362,8 @@ def _firehose_encryption(value: Any) -> Any:
     """Enabled, and with which key type and key; key settings of disabled encryption do not matter."""
     if isinstance(value, list):
         value = value[0] if value else None
-    if value == UNKNOWN or not isinstance(value, dict):
-        return value if value == UNKNOWN else None
+    if _contains_opaque(value) or not isinstance(value, dict):
+        return value if _contains_opaque(value) else None
     if not value.get("enabled"):
         return None
     return {"enabled": True, "keyType": value.get("keyType") or "AWS_OWNED_CMK", "keyArn": _key_id(value.get("keyArn"))}
@@ -367,13 +376,19 @@ def _key_id(value: Any) -> Any:
     return value
 
 
-def _contains_unknown(value: Any) -> bool:
-    if value == UNKNOWN:
+def _opaque(value: Any) -> bool:
+    """Unknown until the update runs, or a secret: a value that must not be compared or shown."""
+    return isinstance(value, str) and (UNKNOWN in value or REDACTED in value)
+
+
+def _contains_opaque(value: Any) -> bool:
+    """Whether an unknown or a secret hides anywhere in a value (also inside a JSON string)."""
+    if _opaque(value):
         return True
     if isinstance(value, dict):
-        return any(_contains_unknown(item) for item in value.values())
+        return any(_contains_opaque(key) or _contains_opaque(item) for key, item in value.items())
     if isinstance(value, list | tuple):
-        return any(_contains_unknown(item) for item in value)
+        return any(_contains_opaque(item) for item in value)
     return False
 
 

@@ -147,7 +147,7 @@ def summarize(report: dict[str, Any]) -> dict[str, Any]:
     return {
         "complete": complete,
         "exitCode": exit_code,
-        "verdict": _verdict(exit_code),
+        "verdict": verdict(exit_code),
         "accounts": len(report["scope"]),
         "resources": sum(scope.get("resources", 0) for scope in report["scope"]),
         "drift": {name: counts.get(name, 0) for name in CLASSES},
@@ -160,7 +160,8 @@ def summarize(report: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _verdict(exit_code: int) -> str:
+def verdict(exit_code: int) -> str:
+    """The one-line meaning of an exit code (also for merged reports)."""
     return {
         0: "No drift that matters and no blocking findings.",
         1: "Drift or blocking findings need attention.",

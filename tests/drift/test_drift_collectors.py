@@ -90,3 +90,29 @@ def test_sagemaker_lake_formation_and_kms_records(moto: str) -> None:
     assert key["keyId"] == key_id and key["enableKeyRotation"] is False and json.loads(key["policy"])["Statement"]
     [alias] = found["aws:kms/alias:Alias"]
     assert alias == {"name": "alias/capture", "arn": alias["arn"], "targetKeyId": key_id}
+
+
+def test_reads_note_every_failed_or_empty_read_and_fan_out_listings() -> None:
+    from botocore.exceptions import ClientError
+
+    from lockdown.drift.collectors.base import Reads, ScanContext, Task, record
+    from lockdown.model import UNKNOWN
+
+    def denied() -> None:
+        raise ClientError({"Error": {"Code": "AccessDenied", "Message": "no"}}, "ListThings")
+
+    reads = Reads("kms", "eu-west-1")
+    assert reads.attempt("keys (listing)", denied, ("a", "b")) is None
+    assert reads.attempt("settings", lambda: None, ("c",)) is None  # an empty answer is not read, never a pass
+    assert reads.fan_out("keys", lambda: ["k1", "k2"], lambda key: Task(f"key {key}", lambda _: None), ("a",))
+    assert [task.label for task in reads.outcome.tasks] == ["key k1", "key k2"]
+    resource = record(ScanContext("1", ("eu-west-1",), "s", "p"), "aws:kms/key:Key", "k1", {})
+    assert not reads.read_property(resource, "policy", "key k1 policy", denied, "aws:kms/key:Key", "k1")
+    assert resource.properties["policy"] == UNKNOWN and resource.unknowns == ["policy"]
+    unread = [(i.resource, i.error, i.kind, i.identity) for i in reads.outcome.incomplete]
+    assert unread == [
+        ("keys (listing)", "AccessDenied: no", "a", None),
+        ("keys (listing)", "AccessDenied: no", "b", None),
+        ("settings", "empty response", "c", None),
+        ("key k1 policy", "AccessDenied: no", "aws:kms/key:Key", "k1"),
+    ]

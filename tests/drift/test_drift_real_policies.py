@@ -25,11 +25,25 @@ def findings_by_urn(moto: str, tmp_path: Path, name: str) -> tuple[int, dict[str
     return code, found, report
 
 
-def test_out_of_band_changes_raise_findings_from_the_bundled_rules(moto: str, tmp_path: Path) -> None:
+def require_bundled_policies() -> None:
+    """Fail, never skip, when the bundled policies do not load: a broken rule set must not pass CI."""
     try:
         load_engine()
-    except LockdownError as err:  # the rules are written alongside; a broken set is reported, not hidden
-        pytest.skip(f"bundled policies do not load: {err}")
+    except LockdownError as err:
+        pytest.fail(f"bundled policies do not load: {err}", pytrace=False)
+
+
+def test_broken_bundled_policies_fail_the_test_instead_of_skipping_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken() -> None:
+        raise LockdownError("policies/s3/public.rego:3: rego_parse_error")
+
+    monkeypatch.setattr(f"{__name__}.load_engine", broken)
+    with pytest.raises(pytest.fail.Exception, match=r"bundled policies do not load: .*rego_parse_error"):
+        require_bundled_policies()
+
+
+def test_out_of_band_changes_raise_findings_from_the_bundled_rules(moto: str, tmp_path: Path) -> None:
+    require_bundled_policies()
     (tmp_path / "state.json").write_text(json.dumps(stack.deploy(moto)))
     _, before, _ = findings_by_urn(moto, tmp_path, "before")
 

@@ -12,11 +12,15 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from lockdown.model import Resource, make_urn
+from lockdown.model import UNKNOWN, Resource, make_urn
+
+T = TypeVar("T")
+#: The errors a read can end with; anything else is a bug, reported unread by the scanner.
+AWS_ERRORS = (ClientError, BotoCoreError)
 
 
 class Clients(Protocol):
@@ -67,6 +71,78 @@ class Task:
 
     label: str
     run: Callable[[Clients], Outcome]
+
+
+@dataclass
+class Reads:
+    """The reads one task makes in one service and region, and what they produced.
+
+    Every collector repeats one shape: make a read; on an AWS error note exactly what was not
+    read (an ``Incomplete``) instead of raising; fan a listing out into one task per item. This
+    is that shape once, so no collector can forget to note a failed read.
+    """
+
+    service: str
+    region: str
+    outcome: Outcome = field(default_factory=Outcome)
+
+    def attempt(
+        self, what: str, call: Callable[[], T], kinds: tuple[str | None, ...] = (None,), identity: str | None = None
+    ) -> T | None:
+        """``call()``; on an AWS error, ``None`` after noting ``what`` unread for each of ``kinds``.
+
+        A read that answers nothing (``None``) is noted unread too: ``None`` always means "not read".
+        """
+        try:
+            value = call()
+        except AWS_ERRORS as err:
+            self._unread(what, error_text(err), kinds, identity)
+            return None
+        if value is None:
+            self._unread(what, "empty response", kinds, identity)
+        return value
+
+    def _unread(self, what: str, error: str, kinds: tuple[str | None, ...], identity: str | None) -> None:
+        self.outcome.incomplete.extend(
+            Incomplete(self.service, self.region, what, error, kind, identity) for kind in kinds
+        )
+
+    def fan_out(
+        self, what: str, listing: Callable[[], list[T]], task: Callable[[T], Task], kinds: tuple[str, ...]
+    ) -> bool:
+        """One task per listed item; a failed listing is noted as ``"<what> (listing)"``. Returns success."""
+        items = self.attempt(f"{what} (listing)", listing, kinds)
+        self.outcome.tasks += [task(item) for item in items or []]
+        return items is not None
+
+    def read_property(
+        self, resource: Resource, prop: str, what: str, call: Callable[[], Any], kind: str, identity: str
+    ) -> bool:
+        """Set ``prop`` from a read; when it fails the property is ``UNKNOWN`` (never a guessed value)."""
+        try:
+            resource.properties[prop] = call()
+            return True
+        except AWS_ERRORS as err:
+            resource.properties[prop] = UNKNOWN
+            resource.unknowns.append(prop)
+            self._unread(what, error_text(err), (kind,), identity)
+            return False
+
+
+def per_region(ctx: ScanContext, label: str, collect: Callable[[Reads, Any], None], service: str) -> list[Task]:
+    """One task per scanned region: ``collect(reads, client)`` with that region's client."""
+    return [per_item(f"{label} {region}", service, region, collect) for region in ctx.regions]
+
+
+def per_item(label: str, service: str, region: str, collect: Callable[[Reads, Any], None]) -> Task:
+    """One task for one listed item: ``collect(reads, client)`` with the region's client of this thread."""
+
+    def run(clients: Clients) -> Outcome:
+        reads = Reads(service, region)
+        collect(reads, clients.get(service, region))
+        return reads.outcome
+
+    return Task(label, run)
 
 
 class Absent(Exception):

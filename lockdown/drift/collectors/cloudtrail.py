@@ -7,9 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from lockdown.drift.collectors.base import Clients, Incomplete, Outcome, ScanContext, Task, error_text, record
+from lockdown.drift.collectors.base import Reads, ScanContext, Task, per_item, per_region, record
 from lockdown.model import UNKNOWN
 
 SERVICE = "cloudtrail"
@@ -19,33 +17,30 @@ _ADVANCED_KEYS = ("Equals", "NotEquals", "StartsWith", "NotStartsWith", "EndsWit
 
 
 def tasks(ctx: ScanContext) -> list[Task]:
-    return [Task(f"cloudtrail describe trails {region}", _lister(ctx, region)) for region in ctx.regions]
+    return per_region(ctx, "cloudtrail describe trails", lambda reads, client: _list(ctx, reads, client), SERVICE)
 
 
-def _lister(ctx: ScanContext, region: str):
-    def run(clients: Clients) -> Outcome:
-        outcome = Outcome()
-        client = clients.get("cloudtrail", region)
-        try:
-            trails = client.describe_trails(includeShadowTrails=False).get("trailList", [])
-        except (ClientError, BotoCoreError) as err:
-            outcome.incomplete.append(Incomplete(SERVICE, region, "trails (listing)", error_text(err), TRAIL))
-            return outcome
-        for trail in trails:
-            if trail.get("HomeRegion", region) == region:
-                outcome.tasks.append(Task(f"cloudtrail trail {trail['Name']}", _trail_task(ctx, region, trail)))
-        return outcome
-
-    return run
-
-
-def _trail_task(ctx: ScanContext, region: str, trail: dict[str, Any]):
-    return lambda clients: _trail(ctx, clients.get("cloudtrail", region), region, trail)
+def _list(ctx: ScanContext, reads: Reads, client: Any) -> None:
+    region = reads.region
+    reads.fan_out(
+        "trails",
+        lambda: [
+            trail
+            for trail in client.describe_trails(includeShadowTrails=False).get("trailList", [])
+            if trail.get("HomeRegion", region) == region
+        ],
+        lambda trail: per_item(
+            f"cloudtrail trail {trail['Name']}",
+            SERVICE,
+            region,
+            lambda trail_reads, client: _trail(ctx, trail_reads, client, trail),
+        ),
+        (TRAIL,),
+    )
 
 
-def _trail(ctx: ScanContext, client: Any, region: str, trail: dict[str, Any]) -> Outcome:
-    outcome = Outcome()
-    name = trail["Name"]
+def _trail(ctx: ScanContext, reads: Reads, client: Any, trail: dict[str, Any]) -> None:
+    name, region = trail["Name"], reads.region
     properties: dict[str, Any] = {
         "name": name,
         "arn": trail.get("TrailARN"),
@@ -61,28 +56,20 @@ def _trail(ctx: ScanContext, client: Any, region: str, trail: dict[str, Any]) ->
         "homeRegion": trail.get("HomeRegion", region),
     }
     resource = record(ctx, TRAIL, name, properties)
-    try:
-        properties["enableLogging"] = bool(client.get_trail_status(Name=trail.get("TrailARN") or name).get("IsLogging"))
-    except (ClientError, BotoCoreError) as err:
-        _unknown(resource, outcome, region, "enableLogging", f"trail {name} status", err)
-    try:
-        selectors = client.get_event_selectors(TrailName=trail.get("TrailARN") or name)
-        properties["eventSelectors"] = [_selector(item) for item in selectors.get("EventSelectors") or []]
-        properties["advancedEventSelectors"] = [
-            _advanced(item) for item in selectors.get("AdvancedEventSelectors") or []
-        ]
-    except (ClientError, BotoCoreError) as err:
-        _unknown(resource, outcome, region, "eventSelectors", f"trail {name} event selectors", err)
-        properties["advancedEventSelectors"] = UNKNOWN
-        resource.unknowns.append("advancedEventSelectors")
-    outcome.resources.append(resource)
-    return outcome
-
-
-def _unknown(resource: Any, outcome: Outcome, region: str, prop: str, what: str, err: Exception) -> None:
-    resource.properties[prop] = UNKNOWN
-    resource.unknowns.append(prop)
-    outcome.incomplete.append(Incomplete(SERVICE, region, what, error_text(err), TRAIL, resource.properties["name"]))
+    target = trail.get("TrailARN") or name
+    logging = lambda: bool(client.get_trail_status(Name=target).get("IsLogging"))  # noqa: E731
+    reads.read_property(resource, "enableLogging", f"trail {name} status", logging, TRAIL, name)
+    found = reads.attempt(
+        f"trail {name} event selectors", lambda: client.get_event_selectors(TrailName=target), (TRAIL,), name
+    )
+    if found is None:
+        for prop in ("eventSelectors", "advancedEventSelectors"):
+            properties[prop] = UNKNOWN
+            resource.unknowns.append(prop)
+    else:
+        properties["eventSelectors"] = [_selector(item) for item in found.get("EventSelectors") or []]
+        properties["advancedEventSelectors"] = [_advanced(item) for item in found.get("AdvancedEventSelectors") or []]
+    reads.outcome.resources.append(resource)
 
 
 def _selector(item: dict[str, Any]) -> dict[str, Any]:

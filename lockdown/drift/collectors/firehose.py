@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from lockdown.drift.collectors.base import Clients, Incomplete, Outcome, ScanContext, Task, error_text, record
+from lockdown.drift.collectors.base import Reads, ScanContext, Task, per_item, per_region, record
 
 SERVICE = "firehose"
 STREAM = "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream"
@@ -14,49 +12,34 @@ TYPES = (STREAM,)
 
 
 def tasks(ctx: ScanContext) -> list[Task]:
-    return [Task(f"firehose list {region}", _lister(ctx, region)) for region in ctx.regions]
+    return per_region(ctx, "firehose list", lambda reads, client: _list(ctx, reads, client), SERVICE)
 
 
-def _lister(ctx: ScanContext, region: str):
-    def run(clients: Clients) -> Outcome:
-        outcome = Outcome()
-        client = clients.get("firehose", region)
-        names: list[str] = []
-        try:
-            kwargs: dict[str, Any] = {"Limit": 100}
-            while True:
-                page = client.list_delivery_streams(**kwargs)
-                names.extend(page.get("DeliveryStreamNames", []))
-                if not page.get("HasMoreDeliveryStreams") or not names:
-                    break
-                kwargs["ExclusiveStartDeliveryStreamName"] = names[-1]
-        except (ClientError, BotoCoreError) as err:
-            outcome.incomplete.append(
-                Incomplete(SERVICE, region, "delivery streams (listing)", error_text(err), STREAM)
-            )
-            return outcome
-        outcome.tasks = [Task(f"firehose {name}", _stream_task(ctx, region, name)) for name in names]
-        return outcome
-
-    return run
+def _list(ctx: ScanContext, reads: Reads, client: Any) -> None:
+    region = reads.region
+    reads.fan_out("delivery streams", lambda: _names(client), lambda name: _stream_task(ctx, region, name), (STREAM,))
 
 
-def _stream_task(ctx: ScanContext, region: str, name: str):
-    def run(clients: Clients) -> Outcome:
-        outcome = Outcome()
-        try:
-            description = clients.get("firehose", region).describe_delivery_stream(DeliveryStreamName=name)[
-                "DeliveryStreamDescription"
-            ]
-        except (ClientError, BotoCoreError) as err:
-            outcome.incomplete.append(
-                Incomplete(SERVICE, region, f"delivery stream {name}", error_text(err), STREAM, name)
-            )
-            return outcome
-        outcome.resources.append(record(ctx, STREAM, name, stream_properties(description, region)))
-        return outcome
+def _names(client: Any) -> list[str]:
+    """Every delivery stream name (``ListDeliveryStreams`` pages by the last name, no paginator)."""
+    names: list[str] = []
+    kwargs: dict[str, Any] = {"Limit": 100}
+    while True:
+        page = client.list_delivery_streams(**kwargs)
+        names.extend(page.get("DeliveryStreamNames", []))
+        if not page.get("HasMoreDeliveryStreams") or not names:
+            return names
+        kwargs["ExclusiveStartDeliveryStreamName"] = names[-1]
 
-    return run
+
+def _stream_task(ctx: ScanContext, region: str, name: str) -> Task:
+    def collect(reads: Reads, client: Any) -> None:
+        describe = lambda: client.describe_delivery_stream(DeliveryStreamName=name)["DeliveryStreamDescription"]  # noqa: E731
+        description = reads.attempt(f"delivery stream {name}", describe, (STREAM,), name)
+        if description is not None:
+            reads.outcome.resources.append(record(ctx, STREAM, name, stream_properties(description, region)))
+
+    return per_item(f"firehose {name}", SERVICE, region, collect)
 
 
 def _encryption(status: str, encryption: dict[str, Any]) -> dict[str, Any]:

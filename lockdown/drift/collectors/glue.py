@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from lockdown.drift.collectors.base import Clients, Incomplete, Outcome, ScanContext, Task, error_text, paginate, record
+from lockdown.drift.collectors.base import Reads, ScanContext, Task, paginate, per_region, record
 
 SERVICE = "glue"
 DATABASE = "aws:glue/catalogDatabase:CatalogDatabase"
@@ -15,35 +13,28 @@ TYPES = (DATABASE, ENCRYPTION)
 
 
 def tasks(ctx: ScanContext) -> list[Task]:
-    return [Task(f"glue {region}", _collector(ctx, region)) for region in ctx.regions]
+    return per_region(ctx, "glue", lambda reads, client: _collect(ctx, reads, client), SERVICE)
 
 
-def _collector(ctx: ScanContext, region: str):
-    def run(clients: Clients) -> Outcome:
-        outcome = Outcome()
-        client = clients.get("glue", region)
-        try:
-            for database in paginate(client, "get_databases", "DatabaseList"):
-                outcome.resources.append(record(ctx, DATABASE, database["Name"], _database(ctx, region, database)))
-        except (ClientError, BotoCoreError) as err:
-            outcome.incomplete.append(
-                Incomplete(SERVICE, region, "catalog databases (listing)", error_text(err), DATABASE)
-            )
-        try:
-            settings = client.get_data_catalog_encryption_settings().get("DataCatalogEncryptionSettings", {})
-            properties = {
-                "catalogId": ctx.account_id,
-                "dataCatalogEncryptionSettings": _encryption(settings),
-                "region": region,
-            }
-            outcome.resources.append(record(ctx, ENCRYPTION, f"{ctx.account_id}:{region}", properties))
-        except (ClientError, BotoCoreError) as err:
-            outcome.incomplete.append(
-                Incomplete(SERVICE, region, "catalog encryption settings", error_text(err), ENCRYPTION)
-            )
-        return outcome
-
-    return run
+def _collect(ctx: ScanContext, reads: Reads, client: Any) -> None:
+    region = reads.region
+    databases = reads.attempt(
+        "catalog databases (listing)", lambda: paginate(client, "get_databases", "DatabaseList"), (DATABASE,)
+    )
+    for database in databases or []:
+        reads.outcome.resources.append(record(ctx, DATABASE, database["Name"], _database(ctx, region, database)))
+    settings = reads.attempt(
+        "catalog encryption settings",
+        lambda: client.get_data_catalog_encryption_settings().get("DataCatalogEncryptionSettings", {}),
+        (ENCRYPTION,),
+    )
+    if settings is not None:
+        properties = {
+            "catalogId": ctx.account_id,
+            "dataCatalogEncryptionSettings": _encryption(settings),
+            "region": region,
+        }
+        reads.outcome.resources.append(record(ctx, ENCRYPTION, f"{ctx.account_id}:{region}", properties))
 
 
 def _database(ctx: ScanContext, region: str, database: dict[str, Any]) -> dict[str, Any]:

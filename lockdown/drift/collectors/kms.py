@@ -8,21 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
 from lockdown.drift.collectors.base import (
-    Clients,
-    Incomplete,
-    Outcome,
+    Reads,
     ScanContext,
     Task,
-    error_text,
     paginate,
+    per_item,
+    per_region,
     policy_text,
     record,
     tags_dict,
 )
-from lockdown.model import UNKNOWN
 
 SERVICE = "kms"
 KEY = "aws:kms/key:Key"
@@ -31,52 +27,37 @@ TYPES = (KEY, ALIAS)
 
 
 def tasks(ctx: ScanContext) -> list[Task]:
-    return [Task(f"kms list keys {region}", _lister(ctx, region)) for region in ctx.regions]
+    return per_region(ctx, "kms list keys", lambda reads, client: _list(ctx, reads, client), SERVICE)
 
 
-def _lister(ctx: ScanContext, region: str):
-    def run(clients: Clients) -> Outcome:
-        outcome = Outcome()
-        client = clients.get("kms", region)
-        try:
-            keys = paginate(client, "list_keys", "Keys")
-            aliases = paginate(client, "list_aliases", "Aliases")
-        except (ClientError, BotoCoreError) as err:
-            outcome.incomplete.extend(
-                Incomplete(SERVICE, region, "keys (listing)", error_text(err), kind) for kind in TYPES
-            )
-            return outcome
-        for alias in aliases:
-            if alias.get("TargetKeyId") and not alias["AliasName"].startswith("alias/aws/"):
-                properties = {
-                    "name": alias["AliasName"],
-                    "arn": alias.get("AliasArn"),
-                    "targetKeyId": alias["TargetKeyId"],
-                }
-                outcome.resources.append(record(ctx, ALIAS, alias["AliasName"], properties))
-        outcome.tasks = [Task(f"kms key {key['KeyId']}", _key_task(ctx, region, key["KeyId"])) for key in keys]
-        return outcome
-
-    return run
+def _list(ctx: ScanContext, reads: Reads, client: Any) -> None:
+    listed = reads.attempt(
+        "keys (listing)",
+        lambda: (paginate(client, "list_keys", "Keys"), paginate(client, "list_aliases", "Aliases")),
+        TYPES,
+    )
+    if listed is None:
+        return
+    keys, aliases = listed
+    for alias in aliases:
+        if alias.get("TargetKeyId") and not alias["AliasName"].startswith("alias/aws/"):
+            properties = {"name": alias["AliasName"], "arn": alias.get("AliasArn"), "targetKeyId": alias["TargetKeyId"]}
+            reads.outcome.resources.append(record(ctx, ALIAS, alias["AliasName"], properties))
+    reads.outcome.tasks = [_key_task(ctx, reads.region, key["KeyId"]) for key in keys]
 
 
-def _key_task(ctx: ScanContext, region: str, key_id: str):
-    return lambda clients: _key(ctx, clients.get("kms", region), region, key_id)
+def _key_task(ctx: ScanContext, region: str, key_id: str) -> Task:
+    return per_item(f"kms key {key_id}", SERVICE, region, lambda reads, client: _key(ctx, reads, client, key_id))
 
 
-def _key(ctx: ScanContext, client: Any, region: str, key_id: str) -> Outcome:
-    outcome = Outcome()
-
-    def unread(what: str, err: Exception) -> None:
-        outcome.incomplete.append(Incomplete(SERVICE, region, f"key {key_id} {what}", error_text(err), KEY, key_id))
-
-    try:
-        meta = client.describe_key(KeyId=key_id)["KeyMetadata"]
-    except (ClientError, BotoCoreError) as err:
-        unread("metadata", err)
-        return outcome
+def _key(ctx: ScanContext, reads: Reads, client: Any, key_id: str) -> None:
+    meta = reads.attempt(
+        f"key {key_id} metadata", lambda: client.describe_key(KeyId=key_id)["KeyMetadata"], (KEY,), key_id
+    )
+    if meta is None:
+        return
     if meta.get("KeyManager") == "AWS" or meta.get("KeyState") in ("PendingDeletion", "PendingReplicaDeletion"):
-        return outcome
+        return
     properties: dict[str, Any] = {
         "keyId": key_id,
         "arn": meta.get("Arn"),
@@ -85,10 +66,10 @@ def _key(ctx: ScanContext, client: Any, region: str, key_id: str) -> Outcome:
         "keyUsage": meta.get("KeyUsage"),
         "customerMasterKeySpec": meta.get("KeySpec") or meta.get("CustomerMasterKeySpec"),
         "multiRegion": bool(meta.get("MultiRegion", False)),
-        "region": region,
+        "region": reads.region,
     }
     resource = record(ctx, KEY, key_id, properties)
-    reads = (
+    reads_by_property = (
         ("policy", "policy", lambda: policy_text(client.get_key_policy(KeyId=key_id, PolicyName="default")["Policy"])),
         (
             "enableKeyRotation",
@@ -97,12 +78,6 @@ def _key(ctx: ScanContext, client: Any, region: str, key_id: str) -> Outcome:
         ),
         ("tags", "tags", lambda: tags_dict(client.list_resource_tags(KeyId=key_id).get("Tags"))),
     )
-    for prop, what, call in reads:
-        try:
-            properties[prop] = call()
-        except (ClientError, BotoCoreError) as err:
-            properties[prop] = UNKNOWN
-            resource.unknowns.append(prop)
-            unread(what, err)
-    outcome.resources.append(resource)
-    return outcome
+    for prop, what, call in reads_by_property:
+        reads.read_property(resource, prop, f"key {key_id} {what}", call, KEY, key_id)
+    reads.outcome.resources.append(resource)

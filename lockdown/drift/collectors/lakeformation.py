@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from lockdown.drift.collectors.base import Clients, Incomplete, Outcome, ScanContext, Task, error_text, record
+from lockdown.drift.collectors.base import Reads, ScanContext, Task, per_region, record
 
 SERVICE = "lakeformation"
 PERMISSIONS = "aws:lakeformation/permissions:Permissions"
@@ -16,31 +14,21 @@ TYPES = (PERMISSIONS, SETTINGS)
 
 
 def tasks(ctx: ScanContext) -> list[Task]:
-    return [Task(f"lakeformation {region}", _collector(ctx, region)) for region in ctx.regions]
+    return per_region(ctx, "lakeformation", lambda reads, client: _collect(ctx, reads, client), SERVICE)
 
 
-def _collector(ctx: ScanContext, region: str):
-    def run(clients: Clients) -> Outcome:
-        outcome = Outcome()
-        client = clients.get("lakeformation", region)
-        try:
-            for grant in _permissions(client):
-                properties = permission_properties(grant, region)
-                outcome.resources.append(record(ctx, PERMISSIONS, permission_identity(properties), properties))
-        except (ClientError, BotoCoreError) as err:
-            outcome.incomplete.append(
-                Incomplete(SERVICE, region, "permissions (listing)", error_text(err), PERMISSIONS)
-            )
-        try:
-            settings = client.get_data_lake_settings().get("DataLakeSettings", {})
-            outcome.resources.append(
-                record(ctx, SETTINGS, f"{ctx.account_id}:{region}", _settings(ctx, settings, region))
-            )
-        except (ClientError, BotoCoreError) as err:
-            outcome.incomplete.append(Incomplete(SERVICE, region, "data lake settings", error_text(err), SETTINGS))
-        return outcome
-
-    return run
+def _collect(ctx: ScanContext, reads: Reads, client: Any) -> None:
+    region = reads.region
+    for grant in reads.attempt("permissions (listing)", lambda: _permissions(client), (PERMISSIONS,)) or []:
+        properties = permission_properties(grant, region)
+        reads.outcome.resources.append(record(ctx, PERMISSIONS, permission_identity(properties), properties))
+    settings = reads.attempt(
+        "data lake settings", lambda: client.get_data_lake_settings().get("DataLakeSettings", {}), (SETTINGS,)
+    )
+    if settings is not None:
+        reads.outcome.resources.append(
+            record(ctx, SETTINGS, f"{ctx.account_id}:{region}", _settings(ctx, settings, region))
+        )
 
 
 def _permissions(client: Any) -> list[dict[str, Any]]:

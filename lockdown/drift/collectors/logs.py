@@ -4,20 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from lockdown.drift.collectors.base import (
-    Clients,
-    Incomplete,
-    Outcome,
-    ScanContext,
-    Task,
-    error_text,
-    paginate,
-    policy_text,
-    record,
-)
-from lockdown.model import UNKNOWN
+from lockdown.drift.collectors.base import Reads, ScanContext, Task, paginate, per_item, per_region, policy_text, record
 
 SERVICE = "logs"
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
@@ -26,42 +13,31 @@ TYPES = (LOG_GROUP, RESOURCE_POLICY)
 
 
 def tasks(ctx: ScanContext) -> list[Task]:
-    return [Task(f"logs {region}", _lister(ctx, region)) for region in ctx.regions]
+    return per_region(ctx, "logs", lambda reads, client: _list(ctx, reads, client), SERVICE)
 
 
-def _lister(ctx: ScanContext, region: str):
-    def run(clients: Clients) -> Outcome:
-        outcome = Outcome()
-        client = clients.get("logs", region)
-        try:
-            groups = paginate(client, "describe_log_groups", "logGroups")
-        except (ClientError, BotoCoreError) as err:
-            outcome.incomplete.append(Incomplete(SERVICE, region, "log groups (listing)", error_text(err), LOG_GROUP))
-            groups = []
-        try:
-            policies = client.describe_resource_policies().get("resourcePolicies", [])
-            for policy in policies:
-                properties = {
-                    "policyName": policy["policyName"],
-                    "policyDocument": policy_text(policy.get("policyDocument", "{}")),
-                }
-                outcome.resources.append(record(ctx, RESOURCE_POLICY, policy["policyName"], properties))
-        except (ClientError, BotoCoreError) as err:
-            outcome.incomplete.append(
-                Incomplete(SERVICE, region, "resource policies", error_text(err), RESOURCE_POLICY)
-            )
-        outcome.tasks = [Task(f"logs group {g['logGroupName']}", _group_task(ctx, region, g)) for g in groups]
-        return outcome
-
-    return run
+def _list(ctx: ScanContext, reads: Reads, client: Any) -> None:
+    groups = reads.attempt(
+        "log groups (listing)", lambda: paginate(client, "describe_log_groups", "logGroups"), (LOG_GROUP,)
+    )
+    policies = reads.attempt(
+        "resource policies", lambda: client.describe_resource_policies().get("resourcePolicies", []), (RESOURCE_POLICY,)
+    )
+    for policy in policies or []:
+        properties = {
+            "policyName": policy["policyName"],
+            "policyDocument": policy_text(policy.get("policyDocument", "{}")),
+        }
+        reads.outcome.resources.append(record(ctx, RESOURCE_POLICY, policy["policyName"], properties))
+    reads.outcome.tasks = [_group_task(ctx, reads.region, group) for group in groups or []]
 
 
-def _group_task(ctx: ScanContext, region: str, group: dict[str, Any]):
-    return lambda clients: _group(ctx, clients.get("logs", region), region, group)
+def _group_task(ctx: ScanContext, region: str, group: dict[str, Any]) -> Task:
+    label = f"logs group {group['logGroupName']}"
+    return per_item(label, SERVICE, region, lambda reads, client: _group(ctx, reads, client, group))
 
 
-def _group(ctx: ScanContext, client: Any, region: str, group: dict[str, Any]) -> Outcome:
-    outcome = Outcome()
+def _group(ctx: ScanContext, reads: Reads, client: Any, group: dict[str, Any]) -> None:
     name = group["logGroupName"]
     arn = group.get("logGroupArn") or str(group.get("arn", "")).removesuffix(":*")
     properties: dict[str, Any] = {
@@ -70,16 +46,9 @@ def _group(ctx: ScanContext, client: Any, region: str, group: dict[str, Any]) ->
         "retentionInDays": group.get("retentionInDays", 0),
         "kmsKeyId": group.get("kmsKeyId", ""),
         "logGroupClass": group.get("logGroupClass", "STANDARD"),
-        "region": region,
+        "region": reads.region,
     }
     resource = record(ctx, LOG_GROUP, name, properties)
-    try:
-        properties["tags"] = dict(client.list_tags_for_resource(resourceArn=arn).get("tags", {}))
-    except (ClientError, BotoCoreError) as err:
-        properties["tags"] = UNKNOWN
-        resource.unknowns.append("tags")
-        outcome.incomplete.append(
-            Incomplete(SERVICE, region, f"log group {name} tags", error_text(err), LOG_GROUP, name)
-        )
-    outcome.resources.append(resource)
-    return outcome
+    tags = lambda: dict(client.list_tags_for_resource(resourceArn=arn).get("tags", {}))  # noqa: E731
+    reads.read_property(resource, "tags", f"log group {name} tags", tags, LOG_GROUP, name)
+    reads.outcome.resources.append(resource)

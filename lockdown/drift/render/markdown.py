@@ -56,6 +56,9 @@ def _drift(items: list[dict[str, Any]]) -> list[str]:
         lines.append(f"- **{item['class']}**{flag} `{item['type']}` `{_cell(item['identity'])}`")
         for difference in item["differences"]:
             lines += _difference(difference)
+        if item.get("unverified"):
+            paths = ", ".join(f"`{_cell(path)}`" for path in item["unverified"])
+            lines.append(f"  - not compared, unknown at plan time or secret (checked by the rules only): {paths}")
     return [*lines, ""]
 
 
