@@ -34,6 +34,34 @@ logs_read := {
 	"logs:startlivetail", "logs:getlogrecord", "logs:unmask", "logs:getlogobject",
 }
 
+# The actions above as AWS writes them, for messages (matching is on the lower-case forms).
+display_names := {
+	"s3:getobject": "s3:GetObject", "s3:getobjectacl": "s3:GetObjectAcl",
+	"s3:getobjectattributes": "s3:GetObjectAttributes", "s3:getobjectlegalhold": "s3:GetObjectLegalHold",
+	"s3:getobjectretention": "s3:GetObjectRetention", "s3:getobjecttagging": "s3:GetObjectTagging",
+	"s3:getobjecttorrent": "s3:GetObjectTorrent", "s3:getobjectversion": "s3:GetObjectVersion",
+	"s3:getobjectversionacl": "s3:GetObjectVersionAcl",
+	"s3:getobjectversionattributes": "s3:GetObjectVersionAttributes",
+	"s3:getobjectversionforreplication": "s3:GetObjectVersionForReplication",
+	"s3:getobjectversiontagging": "s3:GetObjectVersionTagging",
+	"s3:getobjectversiontorrent": "s3:GetObjectVersionTorrent",
+	"s3:listbucket": "s3:ListBucket", "s3:listbucketmultipartuploads": "s3:ListBucketMultipartUploads",
+	"s3:listbucketversions": "s3:ListBucketVersions",
+	"kms:decrypt": "kms:Decrypt", "kms:reencryptfrom": "kms:ReEncryptFrom", "kms:reencryptto": "kms:ReEncryptTo",
+	"kms:creategrant": "kms:CreateGrant",
+	"logs:getlogevents": "logs:GetLogEvents", "logs:filterlogevents": "logs:FilterLogEvents",
+	"logs:startquery": "logs:StartQuery", "logs:getqueryresults": "logs:GetQueryResults",
+	"logs:startlivetail": "logs:StartLiveTail", "logs:getlogrecord": "logs:GetLogRecord",
+	"logs:unmask": "logs:Unmask", "logs:getlogobject": "logs:GetLogObject",
+	"logs:createexporttask": "logs:CreateExportTask", "logs:putsubscriptionfilter": "logs:PutSubscriptionFilter",
+}
+
+# An action as AWS writes it (the lower-case form when it is not one Lockdown names).
+display_name(a) := object.get(display_names, a, a)
+
+# A set of lower-case actions for a message: sorted, as AWS writes them, comma-separated.
+display_list(set) := concat(", ", [display_name(a) | some a in sort(set)])
+
 # Services whose wildcard grants (`s3:*`) reach protected data or its protection.
 sensitive_services := {"s3", "kms", "logs", "iam", "sts", "sagemaker", "firehose", "glue", "lakeformation", "cloudtrail"}
 
@@ -54,24 +82,55 @@ grants(stmt, action) if {
 
 _matched(stmt, action) if action in stmt.action_patterns.literals
 
+# A "<prefix>*" wildcard matches an action that starts with the prefix, unless a "." follows
+# (glob.match's default delimiter): actions with a "." go through glob.
 _matched(stmt, action) if {
-	some p in stmt.action_patterns.wildcards
+	not contains(action, ".")
+	strings.any_prefix_match(action, _prefixes(stmt.action_patterns))
+}
+
+_matched(stmt, action) if {
+	some p in _globs_for(stmt.action_patterns, action)
 	glob.match(p, [], action)
 }
 
 # The concrete (lower-case) actions of `set` that the statement grants, by set operations:
-# literals by intersection, wildcards by glob over the set.
-granted(stmt, set) := (stmt.action_patterns.literals & set) | {a |
-	some p in stmt.action_patterns.wildcards
+# literals by intersection, "<prefix>*" wildcards by prefix (one builtin per action), other
+# wildcards by glob over the set (glob.match is the costly builtin: about 13 µs a call).
+granted(stmt, set) := _matched_set(stmt.action_patterns, set) if {
+	not stmt.uses_not_action
+} else := set - _matched_set(stmt.action_patterns, set)
+
+_matched_set(ap, set) := ap.literals & set if {
+	count(ap.wildcards) == 0
+} else := ((ap.literals & set) | {a |
+	some a in set
+	strings.any_prefix_match(a, ap.prefixes)
+}) | {a |
+	some p in ap.globs
 	some a in set
 	glob.match(p, [], a)
 } if {
-	not stmt.uses_not_action
-} else := set - ((stmt.action_patterns.literals & set) | {a |
-	some p in stmt.action_patterns.wildcards
+	# Patterns split by policy.parse, and a set without "." (glob's delimiter, which "*" does
+	# not cross): checked once for the whole set.
+	ap.prefixes
+	not contains(concat("", set), ".")
+} else := (ap.literals & set) | {a |
+	some p in ap.wildcards
 	some a in set
 	glob.match(p, [], a)
-})
+}
+
+# Patterns built by policy.parse carry their wildcards split (prefixes/globs); a statement
+# written by hand (tests) may carry only "wildcards": then every wildcard goes through glob.
+_prefixes(ap) := object.get(ap, "prefixes", [])
+
+# The wildcards to try with glob for an action: the non-prefix ones, or all of them for an
+# action with a "." (where the prefix test is not glob's answer) or hand-written patterns.
+_globs_for(ap, action) := ap.globs if {
+	ap.globs
+	not contains(action, ".")
+} else := object.get(ap, "wildcards", [])
 
 # True when the statement grants at least one action of `set`.
 grants_any(stmt, set) if count(granted(stmt, set)) > 0

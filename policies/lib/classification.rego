@@ -137,7 +137,10 @@ linked_buckets_by(r, key) := found if {
 	# Fast path: the reference is a bucket name or id of the stack.
 	found := bucket_urns_by_ref[r.properties[key]]
 } else := bucket_dependencies(r) if {
-	# Fast path: no usable reference (absent, or unknown at plan time as in most previews).
+	# Fast path: the reference is unknown at plan time, as in most previews.
+	r.properties[key] == data.lockdown.lib.types.unknown
+} else := bucket_dependencies(r) if {
+	# No usable reference (absent, empty, redacted): the dependencies decide.
 	not _usable_ref(types.prop(r, key, null))
 } else := found if {
 	found := buckets_for_ref(types.prop(r, key, null))

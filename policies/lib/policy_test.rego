@@ -2,6 +2,7 @@ package lockdown.lib.policy_test
 
 import rego.v1
 
+import data.lockdown.lib.actions
 import data.lockdown.lib.policy
 
 test_statuses if {
@@ -53,3 +54,28 @@ test_principal_list_and_string_forms if {
 	s := policy.parse({"Statement": [{"Effect": "Allow", "Action": "*", "Principal": ["arn:a", "*"]}]}).statements[0]
 	{p.id | some p in s.principals} == {"arn:a", "*"}
 }
+
+# The wildcard split of parse (prefixes for "<prefix>*", globs for the rest) gives glob.match's
+# answers: "*" does not cross "." (glob's default delimiter), "?" and inner "*" still match.
+test_action_matching_follows_glob if {
+	s := policy.parse({"Statement": {"Effect": "Allow", "Action": ["S3:Get*", "s3:*Tagging", "kms:Re?ncrypt*"], "Resource": "*"}}).statements[0]
+	s.action_patterns.prefixes == {"s3:get"}
+	s.action_patterns.globs == ["s3:*tagging", "kms:re?ncrypt*"]
+	actions.granted(s, {"s3:getobject", "s3:get.object", "s3:putobjecttagging", "kms:reencryptfrom", "kms:decrypt"}) == {"s3:getobject", "s3:putobjecttagging", "kms:reencryptfrom"}
+	actions.grants(s, "s3:getobjectacl")
+	not actions.grants(s, "s3:get.object")
+	every a in ["s3:getobject", "s3:get.object", "s3:putobjecttagging", "kms:reencryptto", "kms:decrypt"] {
+		grants_bool(s, a) == glob_any(s.action_patterns.wildcards, a)
+	}
+}
+
+glob_any(patterns, a) if {
+	some p in patterns
+	glob.match(p, [], a)
+}
+
+default glob_any(_, _) := false
+
+grants_bool(s, a) if actions.grants(s, a)
+
+default grants_bool(_, _) := false

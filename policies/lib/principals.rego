@@ -152,7 +152,7 @@ classify(p, stmt) := {"class": "public", "principal": "*", "allowed": false, "sc
 } else := {"class": "cross_account", "principal": sprintf("%v %v", [p.type, p.id]), "allowed": false, "scoped": false}
 
 # The account of "123456789012" or "arn:aws:iam::123456789012:root".
-_root_account(id) := id if regex.match(`^[0-9]{12}$`, id)
+_root_account(id) := id if is_account_id(id)
 
 _root_account(id) := acct if {
 	acct := arn_account(id)
@@ -166,8 +166,18 @@ arn_account(arn) := parts[4] if {
 	count(parts) >= 6
 	parts[0] == "arn"
 	parts[2] in {"iam", "sts"}
-	regex.match(`^[0-9]{12}$`, parts[4])
+	is_account_id(parts[4])
 }
+
+# Twelve ASCII digits, like regex.match(`^[0-9]{12}$`, s) but cheaper: this runs for every
+# principal of every statement, and a regex costs about 11 µs a call in regorus.
+is_account_id(s) if {
+	is_string(s)
+	count(s) == 12
+	strings.replace_n(_digits, s) == ""
+}
+
+_digits := {"0": "", "1": "", "2": "", "3": "", "4": "", "5": "", "6": "", "7": "", "8": "", "9": ""}
 
 _arn_resource(arn) := concat(":", array.slice(parts, 5, count(parts))) if {
 	parts := split(arn, ":")

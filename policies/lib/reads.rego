@@ -38,7 +38,7 @@ _bucket(_, name) if types.is_unknown(name)
 _bucket(stmt, name) if resources.applies_to_bucket(stmt, name)
 
 # The concrete read actions a statement grants, for messages.
-read_actions(stmt) := concat(", ", sort(actions.granted(stmt, data.lockdown.lib.actions.s3_read)))
+read_actions(stmt) := actions.display_list(actions.granted(stmt, data.lockdown.lib.actions.s3_read))
 
 _entry(a, via, via_urn, sid) := {
 	"principal": a.principal,
@@ -347,12 +347,32 @@ linked_keys(r) := found if {
 	count(found) > 0
 } else := {u | some u in types.links(r); u in _key_urns}
 
-# Decrypt entries of one key policy statement set (used by the rule and the report).
+# Decrypt entries of one key policy statement set (used by the rule and the report, so
+# LD-KMS-001 and the reader report always agree on who can decrypt).
 key_policy_decrypts(doc) := {e |
 	some stmt in doc.parsed.statements
 	stmt.effect == "Allow"
 	stmt.has_principal
-	actions.grants_any(stmt, data.lockdown.lib.actions.kms_decrypt)
+	granted := decrypt_actions(stmt)
+	count(granted) > 0
 	some a in principals.audience(stmt)
-	e := object.union(_entry(a, doc.via, doc.urn, stmt.sid), {"actions": actions.granted(stmt, data.lockdown.lib.actions.kms_decrypt)})
+	e := object.union(_entry(a, doc.via, doc.urn, stmt.sid), {"actions": granted})
+}
+
+# The decrypt-capable actions a key policy statement grants. kms:CreateGrant under the
+# condition kms:GrantIsForAWSResource true is not a read path: the grant can only be created
+# through an AWS service integrated with KMS, for that service's resource (the Firehose stream,
+# the EBS volume), never for the caller itself; so it does not count.
+decrypt_actions(stmt) := actions.granted(stmt, data.lockdown.lib.actions.kms_decrypt) - {"kms:creategrant"} if {
+	grant_for_aws_resource_only(stmt)
+} else := actions.granted(stmt, data.lockdown.lib.actions.kms_decrypt)
+
+# The statement holds Bool kms:GrantIsForAWSResource "true" (not ...IfExists, which an absent
+# key satisfies).
+grant_for_aws_resource_only(stmt) if {
+	some c in stmt.conditions
+	c.key == "kms:grantisforawsresource"
+	c.base == "bool"
+	not c.if_exists
+	c.values == ["true"]
 }

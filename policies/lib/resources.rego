@@ -10,13 +10,20 @@ import rego.v1
 
 # IAM wildcard match, case-sensitive. Statement patterns are normalized at parse time
 # (policy variables become "*", glob-special characters "?"), so glob is safe here.
-wildcard_match(pattern, value) if glob.match(pattern, [], value)
+# A pattern without any character glob interprets is compared directly (glob.match costs about
+# 13 µs a call in regorus, and most resource patterns are plain ARNs).
+wildcard_match(pattern, value) := pattern == value if {
+	is_string(pattern)
+	strings.replace_n(_glob_chars, pattern) == pattern
+} else := glob.match(pattern, [], value)
+
+_glob_chars := {"*": "", "?": "", "[": "", "]": "", "{": "", "}": "", "\\": ""}
 
 bucket_arn(name) := concat("", ["arn:aws:s3:::", name])
 
 # A pattern that can match some object of the bucket named `name`.
 pattern_covers_some_object(p, name) := true if {
-	glob.match(p, [], concat("", ["arn:aws:s3:::", name, "/*"]))
+	wildcard_match(p, concat("", ["arn:aws:s3:::", name, "/*"]))
 } else := true if {
 	# arn:<partition>:s3:::<bucket pattern>/<key pattern>
 	contains(p, ":::")

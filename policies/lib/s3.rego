@@ -88,16 +88,47 @@ _facts_of(b) := [f |
 	name := bucket_name(b)
 	some d in docs_of(b)
 	some s in d.parsed.statements
+	rf := _resource_facts(s, name)
 	f := {
 		"stmt": s,
 		"via": d.via,
 		"via_urn": d.urn,
 		"reads": actions.granted(s, data.lockdown.lib.actions.s3_read),
-		"some_objects": _some_objects(s, name),
-		"all_objects": _all_objects(s, name),
-		"bucket": _the_bucket(s, name),
+		"some_objects": rf.some_objects,
+		"all_objects": rf.all_objects,
+		"bucket": rf.bucket,
 	}
 ]
+
+# The three resource facts of a statement for the bucket named `name`, the same as
+# _some_objects / _all_objects / _the_bucket below, with each Resource pattern matched against
+# the object and bucket ARNs once (matching is most of the cost of a fact).
+_resource_facts(s, name) := {"some_objects": true, "all_objects": true, "bucket": true} if {
+	types.is_unknown(name)
+} else := {
+	"some_objects": _some_objects(s, name),
+	"all_objects": _all_objects(s, name),
+	"bucket": _the_bucket(s, name),
+} if {
+	s.uses_not_resource
+} else := {
+	"some_objects": count([1 | some m in matches; m.some]) > 0,
+	"all_objects": count([1 | some m in matches; m.all]) > 0,
+	"bucket": count([1 | some m in matches; m.bucket]) > 0,
+} if {
+	objects := concat("", ["arn:aws:s3:::", name, "/*"])
+	bucket := concat("", ["arn:aws:s3:::", name])
+	matches := [_pattern_facts(p, name, objects, bucket) | some p in s.resources]
+}
+
+# One pattern: it covers every object (then some object too), some object, the bucket.
+_pattern_facts(p, name, objects, bucket) := {"all": true, "some": true, "bucket": resources.wildcard_match(p, bucket)} if {
+	resources.wildcard_match(p, objects)
+} else := {"all": false, "some": _covers_some_object(p, name), "bucket": resources.wildcard_match(p, bucket)}
+
+default _covers_some_object(_, _) := false
+
+_covers_some_object(p, name) if resources.pattern_covers_some_object(p, name)
 
 _some_objects(_, name) if types.is_unknown(name)
 

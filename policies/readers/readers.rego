@@ -9,6 +9,7 @@ package lockdown.readers
 
 import rego.v1
 
+import data.lockdown.lib.actions
 import data.lockdown.lib.classification
 import data.lockdown.lib.principals
 import data.lockdown.lib.reads
@@ -86,7 +87,7 @@ readers contains entry if {
 	some d in object.get(data.lockdown.lib.reads.key_docs, k.urn, set())
 	some e in reads.key_policy_decrypts(d)
 	_counts(e)
-	entry := object.union(_entry(k, "kms_key", e), {"via": sprintf("key policy (%s)", [concat(", ", sort(e.actions))])})
+	entry := object.union(_entry(k, "kms_key", e), {"via": sprintf("key policy (%s)", [actions.display_list(e.actions)])})
 }
 
 readers contains entry if {

@@ -88,3 +88,17 @@ test_principals_that_assume_a_reader_role_are_listed if {
 		x.principal != "sagemaker.amazonaws.com"
 	}
 }
+
+# A key administrator's kms:CreateGrant limited to AWS resources (kms:GrantIsForAWSResource
+# true) is not a read path: not listed, as LD-KMS-001 does not flag it. Unconstrained, it is.
+test_create_grant_for_aws_resource_only_is_not_a_reader if {
+	admin := "arn:aws:iam::111111111111:role/key-admin"
+	stmt := {"Effect": "Allow", "Principal": {"AWS": admin}, "Action": "kms:CreateGrant", "Resource": "*", "Condition": {"Bool": {"kms:GrantIsForAWSResource": "true"}}}
+	key := fx.res("aws:kms/key:Key", "k", {"policy": json.marshal({"Statement": [stmt]})})
+	not admin in _principals_of(entries(array.concat(fx.stack, [key])), key.urn)
+	open := fx.res("aws:kms/key:Key", "k", {"policy": json.marshal({"Statement": [object.remove(stmt, ["Condition"])]})})
+	some e in entries(array.concat(fx.stack, [open]))
+	e.principal == admin
+	e.via == "key policy (kms:CreateGrant)"
+	not e.allowed
+}

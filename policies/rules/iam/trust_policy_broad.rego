@@ -34,31 +34,34 @@ import data.lockdown.lib.types
 _assume := {"sts:assumerole", "sts:assumerolewithwebidentity", "sts:assumerolewithsaml", "sts:tagsession"}
 
 deny contains violation if {
-	some r in types.resources_of("iam_role")
-	reason := reader_role(r)
-	parsed := policy.parse(types.prop(r, "assumeRolePolicy", null))
-	some stmt in parsed.statements
+	some c in _reader_roles
+	some stmt in c.parsed.statements
 	stmt.effect == "Allow"
 	actions.grants_any(stmt, _assume)
 	some a in principals.audience(stmt)
 	_broad(a, stmt)
 	violation := {
-		"urn": r.urn,
-		"msg": sprintf("role '%s' (%s) can be assumed by %s (%s)", [r.name, reason, a.principal, a.class]),
+		"urn": c.role.urn,
+		"msg": sprintf("role '%s' (%s) can be assumed by %s (%s)", [c.role.name, c.reason, a.principal, a.class]),
 		"principal": a.principal,
 	}
 }
 
 deny contains violation if {
-	some r in types.resources_of("iam_role")
-	reason := reader_role(r)
-	parsed := policy.parse(types.prop(r, "assumeRolePolicy", null))
-	policy.unreadable(parsed)
+	some c in _reader_roles
+	policy.unreadable(c.parsed)
 	violation := {
-		"urn": r.urn,
-		"msg": sprintf("role '%s' (%s): its trust policy %s", [r.name, reason, policy.reason(parsed)]),
+		"urn": c.role.urn,
+		"msg": sprintf("role '%s' (%s): its trust policy %s", [c.role.name, c.reason, policy.reason(c.parsed)]),
 	}
 }
+
+# The roles that can read protected data, each with why and its parsed trust policy: computed
+# once per evaluation for both deny rules (parsing is the costly part at 10,000 resources).
+_reader_roles := [{"role": r, "reason": reason, "parsed": policy.parse(types.prop(r, "assumeRolePolicy", null))} |
+	some r in types.resources_of("iam_role")
+	reason := reader_role(r)
+]
 
 # Why the role matters: it is an allowed reader, or its policies let it read protected data.
 reader_role(r) := "an allowed reader" if {

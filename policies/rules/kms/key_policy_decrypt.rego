@@ -26,6 +26,7 @@ package lockdown.rules.kms.key_policy_decrypt
 
 import rego.v1
 
+import data.lockdown.lib.actions
 import data.lockdown.lib.classification
 import data.lockdown.lib.config
 import data.lockdown.lib.policy
@@ -52,7 +53,7 @@ deny contains violation if {
 	reason := _problem(e)
 	violation := {
 		"urn": r.urn,
-		"msg": sprintf("key policy of '%s' lets %s (%s) use %s%s", [r.name, e.principal, e.class, concat(", ", sort(e.actions)), reason]),
+		"msg": sprintf("key policy of '%s' lets %s (%s) use %s%s", [r.name, e.principal, e.class, actions.display_list(e.actions), reason]),
 		"principal": e.principal,
 	}
 }

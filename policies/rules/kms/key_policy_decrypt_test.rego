@@ -15,7 +15,7 @@ test_locked_down_key_is_allowed if count(findings([data.lockdown.rules.kms.fixtu
 
 test_star_principal_is_denied if {
 	some f in findings([fx.key([decrypt("*")])])
-	contains(f.msg, "lets * (public) use kms:decrypt")
+	contains(f.msg, "lets * (public) use kms:Decrypt")
 }
 
 test_root_delegation_is_denied if {
@@ -98,4 +98,32 @@ test_unknown_key_policy_is_denied if {
 test_public_key_is_allowed if {
 	k := object.union(fx.key([decrypt("*")]), {"properties": {"tags": {"data-classification": "public"}}})
 	count(findings([k])) == 0
+}
+
+# kms:CreateGrant limited to grants for AWS resources (kms:GrantIsForAWSResource true) is not a
+# read path, for a key administrator or anyone else; the reader report agrees.
+_aws_resource_grant(principal) := {
+	"Effect": "Allow",
+	"Principal": principal,
+	"Action": ["kms:CreateGrant", "kms:ListGrants"],
+	"Resource": "*",
+	"Condition": {"StringEquals": {"kms:ViaService": "firehose.eu-west-1.amazonaws.com"}, "Bool": {"kms:GrantIsForAWSResource": "true"}},
+}
+
+test_create_grant_for_aws_resource_only_is_allowed if {
+	count(findings([fx.key([_aws_resource_grant({"AWS": data.lockdown.rules.kms.fixtures_test.admin})])])) == 0
+	count(findings([fx.key([_aws_resource_grant({"AWS": "arn:aws:iam::111111111111:role/analyst"})])])) == 0
+}
+
+test_create_grant_with_if_exists_condition_is_denied if {
+	stmt := object.union(object.remove(_aws_resource_grant({"AWS": "arn:aws:iam::111111111111:role/analyst"}), ["Condition"]), {"Condition": {"BoolIfExists": {"kms:GrantIsForAWSResource": "true"}}})
+	some f in findings([fx.key([stmt])])
+	contains(f.msg, "use kms:CreateGrant")
+}
+
+test_decrypt_next_to_aws_resource_condition_is_denied if {
+	stmt := object.union(_aws_resource_grant({"AWS": "arn:aws:iam::111111111111:role/analyst"}), {"Action": ["kms:CreateGrant", "kms:Decrypt"]})
+	some f in findings([fx.key([stmt])])
+	contains(f.msg, "use kms:Decrypt")
+	not contains(f.msg, "CreateGrant")
 }

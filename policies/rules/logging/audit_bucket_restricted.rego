@@ -58,7 +58,7 @@ deny contains violation if {
 	violation := {
 		"urn": doc.urn,
 		"msg": sprintf("%s '%s' lets %s (%s) read CloudTrail logs in bucket '%s': %s", [
-			doc.via, doc.name, entry.principal, entry.class, bucket.name, concat(", ", sort(reads)),
+			doc.via, doc.name, entry.principal, entry.class, bucket.name, actions.display_list(reads),
 		]),
 	}
 }

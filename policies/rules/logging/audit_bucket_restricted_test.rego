@@ -74,7 +74,7 @@ test_read_by_non_reader_is_denied if {
 		with data.lockdown.config as settings
 	count(findings) == 1
 	some f in findings
-	contains(f.msg, "lets arn:aws:iam::111122223333:role/analyst (named) read CloudTrail logs in bucket 'audit-logs': s3:getobject")
+	contains(f.msg, "lets arn:aws:iam::111122223333:role/analyst (named) read CloudTrail logs in bucket 'audit-logs': s3:GetObject")
 }
 
 test_cloudtrail_writes_and_auditor_reads_are_allowed if {

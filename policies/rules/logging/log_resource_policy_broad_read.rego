@@ -44,7 +44,7 @@ deny contains violation if {
 	violation := {
 		"urn": r.urn,
 		"msg": sprintf("log resource policy '%s' lets %s (%s) read logs: %s", [
-			r.name, entry.principal, entry.class, concat(", ", sort(reads)),
+			r.name, entry.principal, entry.class, actions.display_list(reads),
 		]),
 	}
 }

@@ -38,7 +38,7 @@ test_everyone_reading_events_is_denied if {
 		with data.lockdown.config as settings
 	count(findings) == 1
 	some f in findings
-	contains(f.msg, "lets * (public) read logs: logs:getlogevents")
+	contains(f.msg, "lets * (public) read logs: logs:GetLogEvents")
 }
 
 test_service_delivery_is_allowed if {

@@ -26,6 +26,7 @@ package lockdown.rules.s3.perimeter
 
 import rego.v1
 
+import data.lockdown.lib.actions
 import data.lockdown.lib.classification
 import data.lockdown.lib.principals
 import data.lockdown.lib.s3
@@ -70,12 +71,21 @@ uncovered(b, _) := data.lockdown.lib.actions.s3_read - covered if {
 	}
 }
 
-# The missing actions, summarized as the issue names them (s3:GetObject*, s3:ListBucket*).
-describe(missing) := concat(", ", array.concat(
+# The action families a perimeter must deny that it leaves open, as the remediation names them:
+# "s3:GetObject* and s3:ListBucket*" when neither is denied; a family denied only in part says
+# how much is left open, e.g. "s3:GetObject* (12 of 13 actions, e.g. s3:GetObjectAcl)".
+describe(missing) := concat(" and ", array.concat(
 	_family(missing, data.lockdown.lib.actions.s3_object_read, "s3:GetObject*"),
 	_family(missing, data.lockdown.lib.actions.s3_list_read, "s3:ListBucket*"),
 ))
 
-_family(missing, family, label) := [label] if {
+_family(missing, family, label) := [] if {
+	count(family & missing) == 0
+} else := [label] if {
 	count(family - missing) == 0
-} else := sort(family & missing)
+} else := [sprintf("%s (%d of %d actions, e.g. %s)", [
+	label,
+	count(family & missing),
+	count(family),
+	actions.display_name(sort(family & missing)[0]),
+])]
