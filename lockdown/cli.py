@@ -111,7 +111,7 @@ def _check(
     for label, load in loaders:
         try:
             loaded = load()
-            settings = resolve(loaded.config, overrides, origin=settings_file or label)
+            settings = resolve(loaded.config, overrides, origin=settings_file or label, config_origin=label)
             if not overrides and not from_pulumi_config(loaded.config):
                 loaded.warnings.append(
                     f"{label}: no lockdown: settings in the stack config and no --settings file: evaluated with the "

@@ -76,16 +76,29 @@ def load_settings_file(path: str | Path) -> dict[str, Any]:
 
 
 def resolve(
-    pulumi_config: dict[str, Any], overrides: dict[str, Any] | None = None, origin: str = "settings"
+    pulumi_config: dict[str, Any],
+    overrides: dict[str, Any] | None = None,
+    origin: str = "settings",
+    config_origin: str | None = None,
 ) -> dict[str, Any]:
-    """Merge defaults, the stack's ``lockdown:`` config and overrides into ``data.lockdown.config``."""
+    """Merge defaults, the stack's ``lockdown:`` config and overrides into ``data.lockdown.config``.
+
+    ``origin`` names where the overrides came from and ``config_origin`` the stack config, so
+    an error names the file that holds the bad value.
+    """
+    overrides = overrides or {}
     merged = dict(DEFAULTS)
     merged.update(from_pulumi_config(pulumi_config))
-    merged.update(overrides or {})
+    merged.update(overrides)
+
+    def where(key: str) -> str:
+        return origin if key in overrides or config_origin is None else config_origin
+
     unknown = sorted(set(merged) - set(DEFAULTS))
     if unknown:
-        raise LockdownError(f"{origin}: unknown Lockdown setting {unknown[0]!r} (known: {', '.join(sorted(DEFAULTS))})")
-    return {key: _validated(key, value, origin) for key, value in merged.items()}
+        known = ", ".join(sorted(DEFAULTS))
+        raise LockdownError(f"{where(unknown[0])}: unknown Lockdown setting {unknown[0]!r} (known: {known})")
+    return {key: _validated(key, value, where(key)) for key, value in merged.items()}
 
 
 def _validated(key: str, value: Any, origin: str) -> Any:

@@ -114,3 +114,12 @@ def test_a_waiver_expiry_written_as_a_datetime_is_a_date() -> None:
     entry = {"rule": "LD-1", "resource": "x", "reason": "r", "expires": datetime(2030, 1, 1, 10, 0)}
     active, _ = parse_waivers([entry], date(2026, 1, 1))
     assert active[0].expires == date(2030, 1, 1)
+
+
+def test_errors_name_where_the_bad_value_came_from(tmp_path: Path) -> None:
+    with pytest.raises(LockdownError, match=r"^preview\.json: unknown Lockdown setting 'allowReaders'"):
+        resolve(
+            {"lockdown:allowReaders": "[]"}, {"organizationId": "o-1"}, origin="s.yaml", config_origin="preview.json"
+        )
+    with pytest.raises(LockdownError, match=r"^s\.yaml: setting 'maxRetentionDays' must be positive"):
+        resolve({}, {"maxRetentionDays": -1}, origin="s.yaml", config_origin="preview.json")
