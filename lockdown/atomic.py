@@ -26,6 +26,10 @@ def write_atomic(path: str | Path, content: str | bytes) -> None:
         raise LockdownError(f"{path}: output directory {directory} does not exist")
     fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
+        # mkstemp creates the file 0600; a report gets the permissions any new file would.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

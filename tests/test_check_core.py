@@ -122,3 +122,15 @@ def test_missing_lockdown_settings_are_a_warning(tmp_path: Path) -> None:
     done = run_cli("check", "--state", str(state), "--format", "json")
     assert done.returncode == 0
     assert any("strictest defaults" in warning for warning in json.loads(done.stdout)["warnings"])
+
+
+def test_written_reports_get_the_usual_permissions(tmp_path: Path) -> None:
+    import os
+
+    target = tmp_path / "report.txt"
+    old = os.umask(0o022)
+    try:
+        write_atomic(target, "x")
+    finally:
+        os.umask(old)
+    assert target.stat().st_mode & 0o777 == 0o644
