@@ -24,4 +24,4 @@ def load_engine(policies_dir: str | Path | None = None, opa_url: str | None = No
         return OpaEngine(policy_set, opa_url)
     from lockdown.engine.embedded import EmbeddedEngine
 
-    return EmbeddedEngine(policy_set)
+    return EmbeddedEngine(policy_set, parallel=True)

@@ -15,6 +15,7 @@ from typing import Any
 
 from lockdown.engine.evaluation import Evaluation, build_data, build_input, collect_readers, collect_violations
 from lockdown.engine.metadata import Rule
+from lockdown.engine.parallel import can_fork, evaluate_groups, group_module, group_ref, split_rules
 from lockdown.engine.policyset import READERS_REF, PolicySet
 from lockdown.engine.static_check import check_functions
 from lockdown.errors import LockdownError
@@ -52,11 +53,13 @@ def aggregate_module(rules: tuple[Rule, ...]) -> str:
 class EmbeddedEngine:
     """Evaluates a ``PolicySet`` with regorus. Bound to the thread that created it."""
 
-    def __init__(self, policy_set: PolicySet, include_tests: bool = False) -> None:
+    def __init__(self, policy_set: PolicySet, include_tests: bool = False, *, parallel: bool = False) -> None:
         self.policy_set = policy_set
         self.rules = policy_set.rules
         self._engine = new_regorus_engine()
         self._data_json: str | None = None
+        # ``parallel``: a large stack's rules are evaluated in two groups on two cores (parallel.py).
+        self._groups = split_rules(self.rules) if parallel and not include_tests else None
         modules = policy_set.modules if include_tests else policy_set.production_modules()
         for module in modules:
             try:
@@ -64,6 +67,8 @@ class EmbeddedEngine:
             except RuntimeError as err:
                 raise LockdownError(f"policy error: {regorus_error(err)}") from err
         self._engine.add_policy("lockdown_engine/aggregate.rego", aggregate_module(self.rules))
+        if self._groups:
+            self._engine.add_policy("lockdown_engine/parallel.rego", group_module(self._groups))
         check_functions(self._engine)
         self._check_every_package(modules)
 
@@ -82,7 +87,12 @@ class EmbeddedEngine:
     ) -> Evaluation:
         """Evaluate all rules (or ``rules``) on ``resources`` in one pass."""
         self._load(build_input(resources), settings)
-        if rules is None:
+        if rules is None and self._groups and can_fork(len(resources)):
+            groups = self._groups
+            rank = {rule.id: index for index, rule in enumerate(self.rules)}
+            results = evaluate_groups(lambda index: self._eval_json(group_ref(index), groups[index]), groups, rank)
+            violations = [v for rule in self.rules for v in collect_violations(rule, results.get(rule.id))]
+        elif rules is None:
             results = self._eval_json(f"data.{AGGREGATE_PACKAGE}.results", self.rules)
             violations = [v for rule in self.rules for v in collect_violations(rule, results.get(rule.id))]
         else:
@@ -111,7 +121,9 @@ class EmbeddedEngine:
         except RuntimeError as err:
             culprit = self._find_failing_rule(suspects) if len(suspects) > 1 else (suspects[0] if suspects else None)
             where = f"rule {culprit.id} ({culprit.path})" if culprit else ref
-            raise LockdownError(f"evaluation of {where} failed: {regorus_error(err)}") from err
+            error = LockdownError(f"evaluation of {where} failed: {regorus_error(err)}")
+            error.rule_id = culprit.id if culprit else None  # type: ignore[attr-defined]
+            raise error from err
 
     def _find_failing_rule(self, suspects: tuple[Rule, ...]) -> Rule | None:
         for rule in suspects:

@@ -62,9 +62,15 @@ _from_value(v) := {"status": "ok", "statements": stmts} if {
 #   conditions   [{"op": "StringEquals", "base": "stringequals", "if_exists": bool,
 #                  "key": "aws:principalarn", "values": [...]}]
 _statement(s) := {
-	"valid": _valid_statement(s, action, not_action, principal, not_principal),
+	# Effect "Allow" or "Deny", exactly one of Action/NotAction, at most one of
+	# Principal/NotPrincipal: compared inline (a function call costs 10-17 µs in regorus).
+	"valid": {
+		[effect == "Allow", effect == "Deny"] != [false, false],
+		(action == null) != (not_action == null),
+		[principal != null, not_principal != null] != [true, true],
+	} == {true},
 	"sid": object.get(s, "Sid", ""),
-	"effect": object.get(s, "Effect", ""),
+	"effect": effect,
 	"has_principal": pv != null,
 	"not_principal": not_principal != null,
 	"principals": _principals(pv),
@@ -72,21 +78,49 @@ _statement(s) := {
 	"not_actions": not_actions,
 	"action_patterns": _action_patterns(array.concat(actions, not_actions)),
 	"uses_not_action": not_action != null,
-	"resources": _resource_patterns(_list(object.get(s, "Resource", null))),
-	"not_resources": _resource_patterns(_list(not_resource)),
+	"resources": rl[0],
+	"not_resources": rl[1],
 	"uses_not_resource": not_resource != null,
-	"conditions": _statement_conditions(s),
+	"conditions": _conditions(object.get(s, "Condition", {})),
 } if {
 	is_object(s)
+	effect := object.get(s, "Effect", "")
 	action := object.get(s, "Action", null)
 	not_action := object.get(s, "NotAction", null)
 	principal := object.get(s, "Principal", null)
 	not_principal := object.get(s, "NotPrincipal", null)
 	not_resource := object.get(s, "NotResource", null)
 	pv := _principal_value(principal, not_principal)
-	actions := _list(action)
-	not_actions := _list(not_action)
+	al := _action_lists(action, not_action)
+	actions := al[0]
+	not_actions := al[1]
+	rl := _resource_lists(object.get(s, "Resource", null), not_resource)
 } else := {"valid": false}
+
+# [_list(action), _list(not_action)] in one call for the common forms (an Action string or list).
+_action_lists(action, not_action) := [[action], []] if {
+	is_string(action)
+	not_action == null
+} else := [action, []] if {
+	is_array(action)
+	not_action == null
+} else := [_list(action), _list(not_action)]
+
+# [resources, not_resources] patterns in one call for the common forms (a Resource string or
+# list of plain ARNs, no NotResource): the same as _resource_patterns(_list(...)) of each.
+_resource_lists(resource, not_resource) := [[resource], []] if {
+	is_string(resource)
+	not_resource == null
+	strings.replace_n(_resource_special_chars, resource) == resource
+} else := [resource, []] if {
+	is_array(resource)
+	not_resource == null
+	every x in resource {
+		is_string(x)
+	}
+	joined := concat("", resource)
+	strings.replace_n(_resource_special_chars, joined) == joined
+} else := [_resource_patterns(_list(resource)), _not_resource_patterns(not_resource)]
 
 # types.as_list with the common policy forms first (a string, absent, a list): parsing runs for
 # every statement of every document, so each avoided test counts at 10,000 resources.
@@ -96,9 +130,10 @@ _list(v) := [v] if {
 	v == null
 } else := types.as_list(v)
 
-_statement_conditions(s) := _conditions(s.Condition) if {
-	s.Condition
-} else := _conditions(object.get(s, "Condition", {}))
+# NotResource is rare: an absent one costs one call.
+_not_resource_patterns(v) := [] if {
+	v == null
+} else := _resource_patterns(_list(v))
 
 # Characters glob.match treats specially; a string without any is compared literally.
 _wildcard_chars := {"*": "", "?": ""}
@@ -166,25 +201,10 @@ _resource_pattern(x) := x if {
 	y := regex.replace(regex.replace(x, `\$\{[^}]*\}`, "*"), `[\[\]{}\\]`, "?")
 } else := x
 
-_principal_value(principal, _) := principal if principal != null
-
-_principal_value(null, not_principal) := not_principal
-
-default _valid_statement(_, _, _, _, _) := false
-
-_valid_statement(s, action, not_action, principal, not_principal) if {
-	s.Effect in {"Allow", "Deny"}
-	_exactly_one(action, not_action)
-	_exactly_one_or_none(principal, not_principal)
-}
-
-_exactly_one(a, null) := a != null
-
-_exactly_one(null, b) := b != null
-
-_exactly_one_or_none(a, b) if a == null
-
-_exactly_one_or_none(a, b) if b == null
+# One body with else: every body of a multi-body function is evaluated.
+_principal_value(principal, not_principal) := principal if {
+	principal != null
+} else := not_principal
 
 # "*" alone means every AWS principal, authenticated or not.
 _principals(pv) := [{"type": "AWS", "id": "*"}] if {

@@ -125,9 +125,10 @@ _account_wide_pattern(v) if {
 	rest in {"*", "root", "role/*", "user/*", "*/*", "assumed-role/*"}
 }
 
-_own_or_cross(acct, own_class) := own_class if config.is_own_account(acct)
-
-_own_or_cross(acct, _) := "cross_account" if not config.is_own_account(acct)
+# One body with else (every body of a multi-body function is evaluated).
+_own_or_cross(acct, own_class) := own_class if {
+	config.is_own_account(acct)
+} else := "cross_account"
 
 # Classify one Principal entry {"type", "id"}.
 classify(p, stmt) := {"class": "public", "principal": "*", "allowed": false, "scoped": false} if {
@@ -152,9 +153,9 @@ classify(p, stmt) := {"class": "public", "principal": "*", "allowed": false, "sc
 } else := {"class": "cross_account", "principal": sprintf("%v %v", [p.type, p.id]), "allowed": false, "scoped": false}
 
 # The account of "123456789012" or "arn:aws:iam::123456789012:root".
-_root_account(id) := id if is_account_id(id)
-
-_root_account(id) := acct if {
+_root_account(id) := id if {
+	is_account_id(id)
+} else := acct if {
 	acct := arn_account(id)
 	_arn_resource(id) == "root"
 }

@@ -39,7 +39,7 @@ policy_docs := x if {
 _policy_docs[u] contains doc if {
 	some r in types.resources_of("bucket_policy")
 	some u in classification.linked_buckets(r)
-	classification.is_protected(data.lockdown.lib.classification.bucket_by_urn[u])
+	u in _protected_urns
 	parsed := policy.parse(types.prop(r, "policy", null))
 	doc := {"urn": r.urn, "name": r.name, "via": "bucket policy", "parsed": parsed}
 }
@@ -52,10 +52,14 @@ _policy_docs[b.urn] contains doc if {
 	doc := {"urn": b.urn, "name": b.name, "via": "inline bucket policy", "parsed": policy.parse(raw)}
 }
 
+# The URNs of the protected buckets: a set lookup instead of classifying a bucket again
+# (classification.is_protected is several function calls).
+_protected_urns := {b.urn | some b in data.lockdown.lib.classification.protected_buckets}
+
 # The policy documents of a bucket (empty set when it has none). Protected buckets' documents
 # come from the index; any other bucket's are parsed on demand.
 docs_of(b) := object.get(policy_docs, b.urn, set()) if {
-	classification.is_protected(b)
+	b.urn in _protected_urns
 } else := {doc |
 	some r in classification.subresources_of(b, "bucket_policy")
 	doc := {"urn": r.urn, "name": r.name, "via": "bucket policy", "parsed": policy.parse(types.prop(r, "policy", null))}
@@ -112,6 +116,19 @@ _resource_facts(s, name) := {"some_objects": true, "all_objects": true, "bucket"
 } if {
 	s.uses_not_resource
 } else := {
+	"some_objects": objects in s.resources,
+	"all_objects": objects in s.resources,
+	"bucket": bucket in s.resources,
+} if {
+	# The common case: every pattern is the bucket's ARN or its objects' ARN "<bucket>/*", and
+	# the name is plain (nothing glob, ":" or "/" would interpret). Then the objects pattern
+	# covers every object and not the bucket, the bucket ARN covers the bucket and no object:
+	# the same facts as matching each pattern below, without a function call per pattern.
+	strings.replace_n(_name_special_chars, name) == name
+	objects := concat("", ["arn:aws:s3:::", name, "/*"])
+	bucket := concat("", ["arn:aws:s3:::", name])
+	count([p | some p in s.resources; p != objects; p != bucket]) == 0
+} else := {
 	"some_objects": count([1 | some m in matches; m.some]) > 0,
 	"all_objects": count([1 | some m in matches; m.all]) > 0,
 	"bucket": count([1 | some m in matches; m.bucket]) > 0,
@@ -120,6 +137,8 @@ _resource_facts(s, name) := {"some_objects": true, "all_objects": true, "bucket"
 	bucket := concat("", ["arn:aws:s3:::", name])
 	matches := [_pattern_facts(p, name, objects, bucket) | some p in s.resources]
 }
+
+_name_special_chars := {"*": "", "?": "", "[": "", "]": "", "{": "", "}": "", "\\": "", "/": "", ":": ""}
 
 # One pattern: it covers every object (then some object too), some object, the bucket.
 _pattern_facts(p, name, objects, bucket) := {"all": true, "some": true, "bucket": resources.wildcard_match(p, bucket)} if {

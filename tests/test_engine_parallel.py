@@ -1,0 +1,95 @@
+"""Evaluating a large stack on two cores gives exactly the one-process findings and errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import lockdown.engine.embedded as embedded
+from lockdown.engine import load_policy_set
+from lockdown.engine.embedded import EmbeddedEngine
+from lockdown.errors import LockdownError
+from lockdown.loaders.preview import load_preview
+from lockdown.loaders.state import load_state
+from lockdown.settings import resolve
+from tests.policy_fixtures import write_rule
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def forced_split(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Take the two-process path on any stack, and record that it was taken."""
+    calls: list[int] = []
+    real = embedded.evaluate_groups
+
+    def spy(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(embedded, "can_fork", lambda resources: True)
+    monkeypatch.setattr(embedded, "evaluate_groups", spy)
+    return calls
+
+
+@pytest.mark.parametrize(
+    "stack",
+    [
+        load_preview(FIXTURES / "preview" / "python-v7-leaky.json"),
+        load_preview(FIXTURES / "preview" / "typescript-v6-component.json"),
+        load_state(FIXTURES / "state" / "v7-export-with-secrets.json"),
+    ],
+    ids=["leaky", "typescript", "state"],
+)
+def test_two_processes_give_the_one_process_findings(stack, forced_split: list[int]) -> None:
+    policy_set = load_policy_set()
+    settings = resolve(stack.config)
+    single = EmbeddedEngine(policy_set).evaluate(stack.resources, settings)
+    split = EmbeddedEngine(policy_set, parallel=True).evaluate(stack.resources, settings)
+    assert forced_split, "the two-process path was taken"
+    assert single.violations, "the fixture has findings"
+    assert [(v.rule.id, v.urn, v.message) for v in split.violations] == [
+        (v.rule.id, v.urn, v.message) for v in single.violations
+    ]
+
+
+def _s3_rule_that_fails(root: Path) -> None:
+    rule = write_rule(root, package="fails", rule_id="LD-DEMO-009", with_test=False)
+    text = rule.read_text().replace("lockdown.rules.demo.fails", "lockdown.rules.s3.fails")
+    text = text.replace('resource.name == "bad"', 'resource.name == "bad"\n\tto_number(resource.name) > 0')
+    (root / "rules" / "s3").mkdir(parents=True, exist_ok=True)
+    (root / "rules" / "s3" / "fails.rego").write_text(text)
+    rule.unlink()
+
+
+def test_a_rule_failing_in_the_worker_is_an_error_naming_it(tmp_path: Path, forced_split: list[int]) -> None:
+    write_rule(tmp_path)
+    _s3_rule_that_fails(tmp_path)
+    engine = EmbeddedEngine(load_policy_set(tmp_path), parallel=True)
+    from lockdown.model import Resource
+
+    bad = Resource(
+        urn="urn:pulumi:d::p::aws:s3/bucket:Bucket::bad",
+        type="aws:s3/bucket:Bucket",
+        name="bad",
+        properties={},
+        source="state",
+    )
+    with pytest.raises(LockdownError, match="LD-DEMO-009"):
+        engine.evaluate([bad], {})
+    assert forced_split
+
+
+def test_a_worker_that_dies_is_an_error_never_a_pass() -> None:
+    import os
+
+    from lockdown.engine.parallel import evaluate_groups
+
+    def eval_group(index: int) -> dict:
+        if index == 1:
+            os._exit(3)  # the worker dies without a word
+        return {}
+
+    with pytest.raises(LockdownError, match="ended abnormally"):
+        evaluate_groups(eval_group, ((), ()), {})
