@@ -59,25 +59,13 @@ def live_report(out: Path) -> Path:
 
 
 def out_of_band(endpoint: str) -> None:
+    """The changes the report should show: a public policy, the access block off, a read-all role, no data events."""
     import drift_stack as stack
 
-    s3 = stack.client(endpoint, "s3")
-    policy = stack.raw_policy()
-    public = {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": f"{stack.RAW_ARN}/*"}
-    policy["Statement"].append(public)
-    s3.put_bucket_policy(Bucket=stack.RAW, Policy=json.dumps(policy))
-    flags = ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets")
-    s3.put_public_access_block(Bucket=stack.RAW, PublicAccessBlockConfiguration=dict.fromkeys(flags, False))
-    iam = stack.client(endpoint, "iam")
-    trust = {
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}],
-    }
-    iam.create_role(RoleName="analytics-everything", AssumeRolePolicyDocument=json.dumps(trust))
-    everything = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
-    iam.put_role_policy(RoleName="analytics-everything", PolicyName="all", PolicyDocument=json.dumps(everything))
-    selectors = [{"ReadWriteType": "All", "IncludeManagementEvents": True, "DataResources": []}]
-    stack.client(endpoint, "cloudtrail").put_event_selectors(TrailName=stack.TRAIL, EventSelectors=selectors)
+    stack.attach_public_read(endpoint)
+    stack.switch_off_public_access_block(endpoint)
+    stack.add_role_reading_everything(endpoint, {"Service": "ec2.amazonaws.com"})
+    stack.drop_data_events(endpoint)
 
 
 def chromium() -> str:

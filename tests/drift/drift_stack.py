@@ -63,6 +63,44 @@ def raw_policy() -> dict[str, Any]:
     }
 
 
+# ---------------------------------------------------------------- out-of-band changes
+# What someone changes by hand at 2 a.m.; shared by the drift tests and the report screenshot.
+
+PUBLIC_READ = {"Sid": "Oops", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": f"{RAW_ARN}/*"}
+PAB_FLAGS = ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets")
+EVERYTHING_ROLE = "analytics-everything"
+
+
+def attach_public_read(endpoint: str, statements: list[dict[str, Any]] | None = None) -> None:
+    """The raw bucket's policy plus a statement letting anyone read its objects."""
+    policy = raw_policy()
+    policy["Statement"] = [*(policy["Statement"] if statements is None else statements), PUBLIC_READ]
+    client(endpoint, "s3").put_bucket_policy(Bucket=RAW, Policy=json.dumps(policy))
+
+
+def switch_off_public_access_block(endpoint: str) -> None:
+    client(endpoint, "s3").put_public_access_block(
+        Bucket=RAW, PublicAccessBlockConfiguration=dict.fromkeys(PAB_FLAGS, False)
+    )
+
+
+def add_role_reading_everything(endpoint: str, trusted: dict[str, str]) -> None:
+    """A role ``trusted`` may assume, with an inline policy allowing s3:* on everything."""
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": trusted, "Action": "sts:AssumeRole"}],
+    }
+    everything = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
+    iam = client(endpoint, "iam")
+    iam.create_role(RoleName=EVERYTHING_ROLE, AssumeRolePolicyDocument=json.dumps(trust))
+    iam.put_role_policy(RoleName=EVERYTHING_ROLE, PolicyName="all", PolicyDocument=json.dumps(everything))
+
+
+def drop_data_events(endpoint: str) -> None:
+    selectors = [{"ReadWriteType": "All", "IncludeManagementEvents": True, "DataResources": []}]
+    client(endpoint, "cloudtrail").put_event_selectors(TrailName=TRAIL, EventSelectors=selectors)
+
+
 def logs_policy() -> dict[str, Any]:
     """Lets S3 server access logging and CloudTrail write into the log bucket."""
     logging_service = {"Service": "logging.s3.amazonaws.com"}

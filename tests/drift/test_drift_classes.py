@@ -52,20 +52,8 @@ def test_freshly_deployed_stack_is_in_sync(moto: str, deployed: dict[str, Any], 
     assert code == 0
 
 
-def public_statement() -> dict[str, Any]:
-    return {
-        "Sid": "Oops",
-        "Effect": "Allow",
-        "Principal": "*",
-        "Action": "s3:GetObject",
-        "Resource": f"{stack.RAW_ARN}/*",
-    }
-
-
 def test_public_bucket_policy_attached_by_hand_is_changed_statement_by_statement(moto, deployed, tmp_path) -> None:
-    policy = stack.raw_policy()
-    policy["Statement"] = [*reversed(policy["Statement"]), public_statement()]  # reordered too: not drift
-    stack.client(moto, "s3").put_bucket_policy(Bucket=stack.RAW, Policy=json.dumps(policy))
+    stack.attach_public_read(moto, [*reversed(stack.raw_policy()["Statement"])])  # reordered too: not drift
 
     code, report = drift_json(moto, tmp_path, deployed)
 
@@ -87,13 +75,7 @@ def test_public_bucket_policy_attached_by_hand_is_changed_statement_by_statement
 
 
 def test_public_access_block_switched_off_is_changed(moto, deployed, tmp_path) -> None:
-    off = {
-        "BlockPublicAcls": False,
-        "BlockPublicPolicy": False,
-        "IgnorePublicAcls": False,
-        "RestrictPublicBuckets": False,
-    }
-    stack.client(moto, "s3").put_public_access_block(Bucket=stack.RAW, PublicAccessBlockConfiguration=off)
+    stack.switch_off_public_access_block(moto)
 
     code, report = drift_json(moto, tmp_path, deployed)
 
@@ -108,16 +90,7 @@ def test_public_access_block_switched_off_is_changed(moto, deployed, tmp_path) -
 
 
 def test_role_that_reads_everything_is_unmanaged_and_a_reader(moto, deployed, tmp_path) -> None:
-    iam = stack.client(moto, "iam")
-    trust = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{stack.ACCOUNT}:root"}, "Action": "sts:AssumeRole"}
-        ],
-    }
-    iam.create_role(RoleName="analytics-everything", AssumeRolePolicyDocument=json.dumps(trust))
-    everything = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
-    iam.put_role_policy(RoleName="analytics-everything", PolicyName="all", PolicyDocument=json.dumps(everything))
+    stack.add_role_reading_everything(moto, {"AWS": f"arn:aws:iam::{stack.ACCOUNT}:root"})
 
     code, report = drift_json(moto, tmp_path, deployed)
 
@@ -132,8 +105,7 @@ def test_role_that_reads_everything_is_unmanaged_and_a_reader(moto, deployed, tm
 
 
 def test_trail_data_events_dropped_is_changed(moto, deployed, tmp_path) -> None:
-    selectors = [{"ReadWriteType": "All", "IncludeManagementEvents": True, "DataResources": []}]
-    stack.client(moto, "cloudtrail").put_event_selectors(TrailName=stack.TRAIL, EventSelectors=selectors)
+    stack.drop_data_events(moto)
 
     code, report = drift_json(moto, tmp_path, deployed)
 
@@ -195,9 +167,7 @@ def test_drift_command_writes_the_html_report_atomically_and_exits_1(moto, deplo
 
     from lockdown.drift.command import drift_command
 
-    policy = stack.raw_policy()
-    policy["Statement"].append(public_statement())
-    stack.client(moto, "s3").put_bucket_policy(Bucket=stack.RAW, Policy=json.dumps(policy))
+    stack.attach_public_read(moto)
     (tmp_path / "state.json").write_text(json.dumps(deployed))
     output = tmp_path / "drift.html"
     arguments = ["--state", str(tmp_path / "state.json"), "--region", stack.REGION, "--endpoint-url", moto]

@@ -47,22 +47,9 @@ def test_out_of_band_changes_raise_findings_from_the_bundled_rules(moto: str, tm
     (tmp_path / "state.json").write_text(json.dumps(stack.deploy(moto)))
     _, before, _ = findings_by_urn(moto, tmp_path, "before")
 
-    s3 = stack.client(moto, "s3")
-    policy = stack.raw_policy()
-    policy["Statement"].append(
-        {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": f"{stack.RAW_ARN}/*"}
-    )
-    s3.put_bucket_policy(Bucket=stack.RAW, Policy=json.dumps(policy))
-    flags = ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets")
-    s3.put_public_access_block(Bucket=stack.RAW, PublicAccessBlockConfiguration=dict.fromkeys(flags, False))
-    iam = stack.client(moto, "iam")
-    trust = {
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}],
-    }
-    iam.create_role(RoleName="analytics-everything", AssumeRolePolicyDocument=json.dumps(trust))
-    everything = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
-    iam.put_role_policy(RoleName="analytics-everything", PolicyName="all", PolicyDocument=json.dumps(everything))
+    stack.attach_public_read(moto)
+    stack.switch_off_public_access_block(moto)
+    stack.add_role_reading_everything(moto, {"Service": "ec2.amazonaws.com"})
     code, after, report = findings_by_urn(moto, tmp_path, "after")
 
     urn = f"urn:pulumi:{stack.STACK}::{stack.PROJECT}"
