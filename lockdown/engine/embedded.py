@@ -13,7 +13,14 @@ import os
 import re
 from typing import Any
 
-from lockdown.engine.evaluation import Evaluation, build_data, build_input, collect_readers, collect_violations
+from lockdown.engine.evaluation import (
+    Evaluation,
+    build_data,
+    build_input,
+    collect_readers,
+    collect_violations,
+    violations_of,
+)
 from lockdown.engine.metadata import Rule
 from lockdown.engine.parallel import can_fork, evaluate_groups, group_module, group_ref, split_rules
 from lockdown.engine.policyset import READERS_REF, PolicySet
@@ -91,10 +98,9 @@ class EmbeddedEngine:
             groups = self._groups
             rank = {rule.id: index for index, rule in enumerate(self.rules)}
             results = evaluate_groups(lambda index: self._eval_json(group_ref(index), groups[index]), groups, rank)
-            violations = [v for rule in self.rules for v in collect_violations(rule, results.get(rule.id))]
+            violations = violations_of(self.rules, results)
         elif rules is None:
-            results = self._eval_json(f"data.{AGGREGATE_PACKAGE}.results", self.rules)
-            violations = [v for rule in self.rules for v in collect_violations(rule, results.get(rule.id))]
+            violations = violations_of(self.rules, self._eval_json(f"data.{AGGREGATE_PACKAGE}.results", self.rules))
         else:
             violations = [
                 v for rule in rules for v in collect_violations(rule, self._eval_json(rule.deny_ref, (rule,)))

@@ -74,6 +74,11 @@ def collect_violations(rule: Rule, denied: Any) -> list[Violation]:
     return violations
 
 
+def violations_of(rules: tuple[Rule, ...], results: dict[str, Any]) -> list[Violation]:
+    """Every rule's violations, in rule order, from a ``{rule id: deny set}`` object."""
+    return [violation for rule in rules for violation in collect_violations(rule, results.get(rule.id))]
+
+
 def collect_readers(value: Any) -> list[dict[str, Any]]:
     """Validate the reader report's entries."""
     if value is None:

@@ -31,7 +31,14 @@ from opa_client import OpaClient
 from opa_client.errors import RegoParseError
 
 from lockdown.engine.embedded import AGGREGATE_PACKAGE, aggregate_module
-from lockdown.engine.evaluation import Evaluation, build_data, build_input, collect_readers, collect_violations
+from lockdown.engine.evaluation import (
+    Evaluation,
+    build_data,
+    build_input,
+    collect_readers,
+    collect_violations,
+    violations_of,
+)
 from lockdown.engine.metadata import Rule, package_of
 from lockdown.engine.policyset import READERS_PACKAGE, PolicySet
 from lockdown.errors import LockdownError
@@ -75,8 +82,7 @@ class OpaEngine:
         self._put_settings(settings)
         input_value = build_input(resources)
         if rules is None:
-            results = self._checked_results(input_value, settings)
-            violations = [v for rule in self.rules for v in collect_violations(rule, results.get(rule.id))]
+            violations = violations_of(self.rules, self._checked_results(input_value, settings))
         else:
             violations = [
                 v for rule in rules for v in collect_violations(rule, self._query(rule.package, "deny", input_value))
