@@ -149,13 +149,7 @@ class Audit(pulumi.ComponentResource):
                     "Action": ["s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket"],
                     "Resource": [self.bucket.arn, policy.object_arns(self.bucket.arn)],
                 },
-                {
-                    "Sid": "DecryptAuditThroughS3",
-                    "Effect": "Allow",
-                    "Action": ["kms:Decrypt"],
-                    "Resource": [self.key.arn],
-                    "Condition": {"StringEquals": {"kms:ViaService": f"s3.{s.region}.amazonaws.com"}},
-                },
+                policy.use_keys_via_s3("DecryptAuditThroughS3", ["kms:Decrypt"], [self.key.arn], s.region),
                 {
                     "Sid": "ReadPipelineLogGroups",
                     "Effect": "Allow",

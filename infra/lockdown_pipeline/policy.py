@@ -136,6 +136,19 @@ def key_use_via_s3(
     }
 
 
+def use_keys_via_s3(
+    sid: str, actions: Sequence[str], key_arns: Sequence[pulumi.Input[str]], region: str
+) -> dict[str, Any]:
+    """An identity-policy statement: use these keys, but only through S3 (never a direct Decrypt)."""
+    return {
+        "Sid": sid,
+        "Effect": "Allow",
+        "Action": list(actions),
+        "Resource": list(key_arns),
+        "Condition": {"StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"}},
+    }
+
+
 def service_trust(service: str, account_id: str, source_arn: str | None = None) -> pulumi.Output[str]:
     """A trust policy for an AWS service, confined to this account (and one resource) against confused deputies."""
     condition: dict[str, Any] = {"StringEquals": {"aws:SourceAccount": account_id}}

@@ -349,13 +349,9 @@ class Storage(pulumi.ComponentResource):
                         for b in (bucket.arn, policy.object_arns(bucket.arn))
                     ],
                 },
-                {
-                    "Sid": "DecryptThroughS3",
-                    "Effect": "Allow",
-                    "Action": ["kms:Decrypt"],
-                    "Resource": [self.raw_key.arn, self.curated_key.arn],
-                    "Condition": {"StringEquals": {"kms:ViaService": f"s3.{s.region}.amazonaws.com"}},
-                },
+                policy.use_keys_via_s3(
+                    "DecryptThroughS3", ["kms:Decrypt"], [self.raw_key.arn, self.curated_key.arn], s.region
+                ),
             ),
             opts=child,
         )
@@ -371,13 +367,7 @@ class Storage(pulumi.ComponentResource):
                     "Action": ["s3:PutObject", "s3:AbortMultipartUpload", "s3:GetBucketLocation"],
                     "Resource": [self.raw.arn, policy.object_arns(self.raw.arn)],
                 },
-                {
-                    "Sid": "EncryptThroughS3",
-                    "Effect": "Allow",
-                    "Action": ["kms:GenerateDataKey"],
-                    "Resource": [self.raw_key.arn],
-                    "Condition": {"StringEquals": {"kms:ViaService": f"s3.{s.region}.amazonaws.com"}},
-                },
+                policy.use_keys_via_s3("EncryptThroughS3", ["kms:GenerateDataKey"], [self.raw_key.arn], s.region),
             ),
             opts=child,
         )

@@ -180,14 +180,10 @@ class Training(pulumi.ComponentResource):
                     "Action": ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload", "s3:ListBucket"],
                     "Resource": [artifacts, policy.object_arns(artifacts)],
                 },
-                {
-                    # The curated key only, and only through S3.
-                    "Sid": "CuratedKeyThroughS3",
-                    "Effect": "Allow",
-                    "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
-                    "Resource": [args.curated_key.arn],
-                    "Condition": {"StringEquals": {"kms:ViaService": f"s3.{s.region}.amazonaws.com"}},
-                },
+                # The curated key only, and only through S3.
+                policy.use_keys_via_s3(
+                    "CuratedKeyThroughS3", ["kms:Decrypt", "kms:GenerateDataKey"], [args.curated_key.arn], s.region
+                ),
                 {
                     # SageMaker places job ENIs in the private subnets; these calls have no
                     # resource-level scoping for Describe*, so they are confined to the region.
