@@ -134,3 +134,28 @@ def test_written_reports_get_the_usual_permissions(tmp_path: Path) -> None:
     finally:
         os.umask(old)
     assert target.stat().st_mode & 0o777 == 0o644
+
+
+def test_a_failed_run_stops_the_plans_it_started(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A policy error after the plans started must not leave planner processes running."""
+    from lockdown import cli
+    from lockdown.loaders import program
+
+    started: list[program.PendingPlan] = []
+    real_start = program.start_program
+
+    def start(*args, **kwargs):
+        pending = real_start(*args, **kwargs)
+        started.append(pending)
+        return pending
+
+    monkeypatch.setattr(program, "start_program", start)
+    rule = write_rule(tmp_path)
+    rule.write_text(rule.read_text().replace("deny contains", "deny contains contains"))
+    example = Path(__file__).resolve().parents[1] / "examples" / "leaky-capture"
+    with pytest.raises(LockdownError, match=r"named_bad\.rego"):
+        cli._check(
+            stacks=("demo",), program=str(example), previews=(), states=(), config=(), settings_file=None,
+            policies=str(tmp_path), opa_url=None, readers=False, fmt="json", output=None, verbose=False,
+        )  # fmt: skip
+    assert started and all(pending._proc.poll() is not None for pending in started)
