@@ -9,6 +9,15 @@ from pathlib import Path
 from lockdown.errors import LockdownError
 
 
+def check_output_directory(output: str | Path | None) -> Path:
+    """The directory a report will be written to; fail now, before any work, if it does not exist."""
+    path = Path(output or ".")
+    directory = path.parent if str(path.parent) else Path(".")
+    if output and not directory.is_dir():
+        raise LockdownError(f"{output}: output directory {directory} does not exist")
+    return directory
+
+
 def write_atomic(path: str | Path, content: str | bytes) -> None:
     """Write to a temporary file beside ``path`` and rename it into place."""
     path = Path(path)
@@ -21,9 +30,7 @@ def write_atomic(path: str | Path, content: str | bytes) -> None:
         except OSError as err:
             raise LockdownError(f"{path}: cannot write output: {err.strerror}") from err
         return
-    directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        raise LockdownError(f"{path}: output directory {directory} does not exist")
+    directory = check_output_directory(path)
     fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
         # mkstemp creates the file 0600; a report gets the permissions any new file would.

@@ -95,11 +95,13 @@ def _check(
     output: str | None,
     verbose: bool,
 ) -> int:
+    from lockdown.atomic import check_output_directory
     from lockdown.engine import load_engine
     from lockdown.findings import CheckResult, check
     from lockdown.reports import RenderOptions, render
     from lockdown.settings import from_pulumi_config, load_settings_file, resolve
 
+    check_output_directory(output)
     overrides = load_settings_file(settings_file) if settings_file else {}
     loaders = _source_loaders(stacks, program, previews, states, config, verbose)
     try:

@@ -48,13 +48,3 @@ def emit(text: str, output: str | None) -> None:
         write_atomic(output, text if text.endswith("\n") else text + "\n")
     else:
         click.echo(text.rstrip("\n"))
-
-
-def check_output_directory(output: str | None) -> None:
-    """Fail before any work when the report could not be written afterwards."""
-    if output:
-        from pathlib import Path
-
-        directory = Path(output).parent
-        if not directory.is_dir():
-            raise LockdownError(f"{output}: output directory {directory} does not exist")

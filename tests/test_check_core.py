@@ -159,3 +159,9 @@ def test_a_failed_run_stops_the_plans_it_started(tmp_path: Path, monkeypatch: py
             policies=str(tmp_path), opa_url=None, readers=False, fmt="json", output=None, verbose=False,
         )  # fmt: skip
     assert started and all(pending._proc.poll() is not None for pending in started)
+
+
+def test_an_unwritable_output_is_reported_before_any_work(tmp_path: Path) -> None:
+    done = run_cli("check", "--stack", "no-such-stack", "--output", str(tmp_path / "missing" / "report.json"))
+    assert done.returncode == 2
+    assert "output directory" in done.stderr and "no-such-stack" not in done.stderr

@@ -17,7 +17,8 @@ from typing import Any
 
 import click
 
-from lockdown.console import check_output_directory, emit, run_guarded
+from lockdown.atomic import check_output_directory
+from lockdown.console import emit, run_guarded
 from lockdown.errors import LockdownError
 
 FORMATS = ("markdown", "json", "html")
