@@ -19,8 +19,7 @@ from lockdown.console import emit as _emit
 from lockdown.console import fail as _fail
 from lockdown.console import run_guarded
 from lockdown.errors import LockdownError
-
-FORMATS = ("text", "json", "sarif", "junit", "markdown")
+from lockdown.reports import FORMATS as REPORT_FORMATS
 
 
 class LazyGroup(click.Group):
@@ -73,7 +72,7 @@ def main() -> None:
 )
 @click.option("--opa-url", metavar="URL", help="Evaluate on this OPA server instead of the embedded engine.")
 @click.option("--readers", is_flag=True, help="Include the reader report: who can read each restricted store, and how.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(tuple(REPORT_FORMATS)), default="text", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False), help="Write the report here (atomically) instead of stdout.")
 @click.option("--verbose", "-v", is_flag=True, help="Show details of errors, such as a program's traceback.")
 def check(**options: Any) -> None:

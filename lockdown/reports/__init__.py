@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from lockdown.findings import CheckResult
+if TYPE_CHECKING:  # the command line reads FORMATS at start-up; findings load only when rendering
+    from lockdown.findings import CheckResult
 
 #: Format name -> module implementing it (imported only when used, to keep start-up fast).
 FORMATS = {
