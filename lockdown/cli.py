@@ -18,7 +18,7 @@ from lockdown import __version__
 from lockdown.console import emit as _emit
 from lockdown.console import fail as _fail
 from lockdown.console import run_guarded
-from lockdown.errors import LockdownError
+from lockdown.errors import LockdownError, PolicyError
 from lockdown.reports import FORMATS as REPORT_FORMATS
 
 
@@ -96,18 +96,41 @@ def _check(
 ) -> int:
     from lockdown.atomic import check_output_directory
     from lockdown.engine import load_engine
-    from lockdown.findings import CheckResult, check
     from lockdown.reports import RenderOptions, render
-    from lockdown.settings import from_pulumi_config, load_settings_file, resolve
+    from lockdown.settings import load_settings_file
 
     check_output_directory(output)
     overrides = load_settings_file(settings_file) if settings_file else {}
     loaders = _source_loaders(stacks, program, previews, states, config, verbose)
     try:
-        engine = load_engine(policies, opa_url)
+        # The policy checks run in the background while the first source is read; a policy
+        # error surfaces at its first evaluation and stops the whole run (PolicyError).
+        engine = load_engine(policies, opa_url, background_checks=True)
+        result = _check_sources(loaders, engine, overrides, settings_file, readers, verbose)
     except BaseException:
         _cancel_plans(loaders)
         raise
+    for error in result.errors:
+        _fail(error)
+    color = output is None and fmt == "text" and sys.stdout.isatty()
+    width = shutil.get_terminal_size().columns if color else None
+    options = RenderOptions(color=color, readers=readers, width=width, remediation=verbose)
+    _emit(render(result, fmt, options), output)
+    return result.exit_code
+
+
+def _check_sources(
+    loaders: list[tuple[str, Callable[[], Any]]],
+    engine: Any,
+    overrides: dict[str, Any],
+    settings_file: str | None,
+    readers: bool,
+    verbose: bool,
+) -> Any:
+    """Load and check each source in turn; a source that fails is an error that does not hide the others."""
+    from lockdown.findings import CheckResult, check
+    from lockdown.settings import from_pulumi_config, resolve
+
     result = CheckResult(rules=engine.rules)
     for label, load in loaders:
         try:
@@ -119,18 +142,14 @@ def _check(
                     "strictest defaults (nobody is an allowed reader)"
                 )
             result.merge(check(loaded, engine, settings, readers=readers))
+        except PolicyError:
+            raise
         except LockdownError as err:
             result.errors.append(str(err))
             result.sources.append(label)
             if verbose and err.detail:
                 click.echo(err.detail, err=True)
-    for error in result.errors:
-        _fail(error)
-    color = output is None and fmt == "text" and sys.stdout.isatty()
-    width = shutil.get_terminal_size().columns if color else None
-    options = RenderOptions(color=color, readers=readers, width=width, remediation=verbose)
-    _emit(render(result, fmt, options), output)
-    return result.exit_code
+    return result
 
 
 def _source_loaders(

@@ -15,6 +15,10 @@ class LockdownError(Exception):
         self.detail = detail
 
 
+class PolicyError(LockdownError):
+    """The policies do not load: the whole run stops, whichever source is being checked."""
+
+
 def yaml_problem(err: Exception) -> str:
     """A YAML error as ``line N: problem`` (PyYAML's own message spans several lines)."""
     problem = getattr(err, "problem", None) or getattr(err, "context", None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from datetime import date
@@ -109,6 +110,17 @@ def test_usage_errors_are_one_line_and_exit_2(tmp_path: Path) -> None:
         assert len(done.stderr.strip().splitlines()) == 1 and done.stderr.startswith("lockdown: error: "), args
 
 
+def test_a_policy_calling_an_unknown_function_stops_the_check_once(tmp_path: Path) -> None:
+    """Found by the checks running in the background: one line, whatever the number of sources."""
+    rule = write_rule(tmp_path)
+    rule.write_text(rule.read_text().replace('resource.name == "bad"', "is_bda(resource.name)"))
+    preview = str(Path(__file__).parent / "fixtures" / "preview" / "python-v7-leaky.json")
+    done = run_cli("check", "--policies", str(tmp_path), "--preview-json", preview, "--preview-json", preview)
+    assert done.returncode == 2 and not done.stdout
+    [line] = done.stderr.splitlines()
+    assert re.fullmatch(r"lockdown: error: policy error: \S+/named_bad\.rego:\d+:\d+: unknown function is_bda", line)
+
+
 def test_rules_catalogue_of_broken_policies_is_an_error(tmp_path: Path) -> None:
     rule = write_rule(tmp_path)
     rule.write_text(rule.read_text().replace("deny contains", "deny contains contains"))
@@ -136,7 +148,14 @@ def test_written_reports_get_the_usual_permissions(tmp_path: Path) -> None:
     assert target.stat().st_mode & 0o777 == 0o644
 
 
-def test_a_failed_run_stops_the_plans_it_started(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    ("broken", "replacement"),
+    [("deny contains", "deny contains contains"), ('resource.name == "bad"', "is_bda(resource.name)")],
+    ids=["found-at-load", "found-by-background-checks"],
+)
+def test_a_failed_run_stops_the_plans_it_started(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, broken: str, replacement: str
+) -> None:
     """A policy error after the plans started must not leave planner processes running."""
     from lockdown import cli
     from lockdown.loaders import program
@@ -151,14 +170,14 @@ def test_a_failed_run_stops_the_plans_it_started(tmp_path: Path, monkeypatch: py
 
     monkeypatch.setattr(program, "start_program", start)
     rule = write_rule(tmp_path)
-    rule.write_text(rule.read_text().replace("deny contains", "deny contains contains"))
+    rule.write_text(rule.read_text().replace(broken, replacement))
     example = Path(__file__).resolve().parents[1] / "examples" / "leaky-capture"
     with pytest.raises(LockdownError, match=r"named_bad\.rego"):
         cli._check(
-            stacks=("demo",), program=str(example), previews=(), states=(), config=(), settings_file=None,
+            stacks=("demo", "demo"), program=str(example), previews=(), states=(), config=(), settings_file=None,
             policies=str(tmp_path), opa_url=None, readers=False, fmt="json", output=None, verbose=False,
         )  # fmt: skip
-    assert started and all(pending._proc.poll() is not None for pending in started)
+    assert len(started) == 2 and all(pending._proc.poll() is not None for pending in started)
 
 
 def test_an_unwritable_output_is_reported_before_any_work(tmp_path: Path) -> None:

@@ -93,3 +93,46 @@ def test_a_worker_that_dies_is_an_error_never_a_pass() -> None:
 
     with pytest.raises(LockdownError, match="ended abnormally"):
         evaluate_groups(eval_group, ((), ()), {})
+
+
+def _rule_calling_an_unknown_function(root: Path) -> None:
+    rule = write_rule(root, with_test=False)
+    rule.write_text(rule.read_text().replace('resource.name == "bad"', "is_bda(resource.name)"))
+
+
+def test_background_checks_stop_the_first_evaluation(tmp_path: Path) -> None:
+    from lockdown.errors import PolicyError
+    from lockdown.model import Resource
+
+    _rule_calling_an_unknown_function(tmp_path)
+    engine = EmbeddedEngine(load_policy_set(tmp_path), background_checks=True)  # the checks run in a worker
+    bad = Resource(
+        urn="urn:pulumi:d::p::aws:s3/bucket:Bucket::bad",
+        type="aws:s3/bucket:Bucket",
+        name="bad",
+        properties={},
+        source="state",
+    )
+    with pytest.raises(PolicyError, match=r"named_bad\.rego:\d+:\d+: unknown function is_bda"):
+        engine.evaluate([bad], {})
+
+
+def test_background_checks_that_pass_change_nothing() -> None:
+    stack = load_preview(FIXTURES / "preview" / "python-v7-leaky.json")
+    settings = resolve(stack.config)
+    policy_set = load_policy_set()
+    checked = EmbeddedEngine(policy_set).evaluate(stack.resources, settings)
+    background = EmbeddedEngine(policy_set, background_checks=True).evaluate(stack.resources, settings)
+    assert checked.violations
+    assert [(v.rule.id, v.urn, v.message) for v in background.violations] == [
+        (v.rule.id, v.urn, v.message) for v in checked.violations
+    ]
+
+
+def test_a_check_worker_that_dies_is_an_error_never_a_pass() -> None:
+    import os
+
+    from lockdown.engine.parallel import ForkedTask
+
+    with pytest.raises(LockdownError, match="policy check failed: its worker process ended abnormally"):
+        ForkedTask(lambda: os._exit(0), "policy check").result()

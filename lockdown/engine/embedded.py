@@ -2,8 +2,9 @@
 
 All rules are evaluated in one query over the whole stack (about 4x faster than one
 evaluation per resource). Every module is parsed and every package evaluated once at
-load time, because regorus reports an undefined function only when the rule using it
-runs: a typo in a policy must be a load error, never a silent pass.
+load time (or, with ``background_checks``, in a worker awaited before the first
+evaluation), because regorus reports an undefined function only when the rule using it
+runs: a typo in a policy must be a policy error, never a silent pass.
 """
 
 from __future__ import annotations
@@ -22,10 +23,18 @@ from lockdown.engine.evaluation import (
     violations_of,
 )
 from lockdown.engine.metadata import Rule
-from lockdown.engine.parallel import can_fork, evaluate_groups, group_module, group_ref, split_rules
-from lockdown.engine.policyset import READERS_REF, PolicySet
+from lockdown.engine.parallel import (
+    ForkedTask,
+    can_fork,
+    evaluate_groups,
+    fork_is_safe,
+    group_module,
+    group_ref,
+    split_rules,
+)
+from lockdown.engine.policyset import READERS_REF, Module, PolicySet
 from lockdown.engine.static_check import check_functions
-from lockdown.errors import LockdownError
+from lockdown.errors import LockdownError, PolicyError
 from lockdown.model import Resource
 
 AGGREGATE_PACKAGE = "lockdown_engine.aggregate"
@@ -60,24 +69,40 @@ def aggregate_module(rules: tuple[Rule, ...]) -> str:
 class EmbeddedEngine:
     """Evaluates a ``PolicySet`` with regorus. Bound to the thread that created it."""
 
-    def __init__(self, policy_set: PolicySet, include_tests: bool = False, *, parallel: bool = False) -> None:
+    def __init__(
+        self,
+        policy_set: PolicySet,
+        include_tests: bool = False,
+        *,
+        parallel: bool = False,
+        background_checks: bool = False,
+    ) -> None:
+        """Load the policies and check them (see the module docstring).
+
+        ``parallel``: a large stack's rules are evaluated in two groups on two cores.
+        ``background_checks``: the checks run in a forked worker, so that they overlap
+        whatever the caller does next (reading the stack); the first evaluation waits for
+        them and raises ``PolicyError`` if they failed. Both are in parallel.py.
+        """
         self.policy_set = policy_set
         self.rules = policy_set.rules
         self._engine = new_regorus_engine()
         self._data_json: str | None = None
-        # ``parallel``: a large stack's rules are evaluated in two groups on two cores (parallel.py).
         self._groups = split_rules(self.rules) if parallel and not include_tests else None
         modules = policy_set.modules if include_tests else policy_set.production_modules()
         for module in modules:
             try:
                 self._engine.add_policy(module.path, module.text)
             except RuntimeError as err:
-                raise LockdownError(f"policy error: {regorus_error(err)}") from err
+                raise PolicyError(f"policy error: {regorus_error(err)}") from err
         self._engine.add_policy("lockdown_engine/aggregate.rego", aggregate_module(self.rules))
         if self._groups:
             self._engine.add_policy("lockdown_engine/parallel.rego", group_module(self._groups))
-        check_functions(self._engine)
-        self._check_every_package(modules)
+        self._pending_checks: ForkedTask | None = None
+        if background_checks and fork_is_safe():
+            self._pending_checks = ForkedTask(lambda: self._check_policies(modules), "policy check")
+        else:
+            self._check_policies(modules)
 
     @property
     def regorus(self) -> Any:
@@ -93,6 +118,7 @@ class EmbeddedEngine:
         rules: tuple[Rule, ...] | None = None,
     ) -> Evaluation:
         """Evaluate all rules (or ``rules``) on ``resources`` in one pass."""
+        self._await_checks()
         self._load(build_input(resources), settings)
         if rules is None and self._groups and can_fork(len(resources)):
             groups = self._groups
@@ -119,7 +145,7 @@ class EmbeddedEngine:
             self._engine.clear_data()
             self._engine.add_data_json(data_json)
             self._data_json = data_json
-        self._engine.set_input_json(json.dumps(input_value))
+        self._engine.set_input(input_value)
 
     def _eval_json(self, ref: str, suspects: tuple[Rule, ...]) -> Any:
         try:
@@ -139,14 +165,28 @@ class EmbeddedEngine:
                 return rule
         return None
 
-    def _check_every_package(self, modules: Any) -> None:
+    def _check_policies(self, modules: tuple[Module, ...]) -> None:
+        """Every called function exists, and every package evaluates on an empty stack."""
+        check_functions(self._engine)
+        self._check_every_package(modules)
+
+    def _await_checks(self) -> None:
+        """Wait for the policy checks running in the background; their failure stops the run."""
+        pending, self._pending_checks = self._pending_checks, None
+        if pending is not None:
+            try:
+                pending.result()
+            except LockdownError as err:
+                raise PolicyError(str(err)) from None
+
+    def _check_every_package(self, modules: tuple[Module, ...]) -> None:
         """Evaluate each package once on an empty stack so undefined functions surface now."""
         self._load(build_input([]), {})
         for package in sorted({module.package for module in modules}):
             try:
                 self._engine.eval_query(f"data.{package}")
             except RuntimeError as err:
-                raise LockdownError(f"policy error: {regorus_error(err)}") from err
+                raise PolicyError(f"policy error: {regorus_error(err)}") from err
         for rule in self.rules:
             if not self._engine.eval_query(rule.deny_ref).get("result"):
-                raise LockdownError(f"{rule.path}: rule {rule.id} defines no deny rule")
+                raise PolicyError(f"{rule.path}: rule {rule.id} defines no deny rule")

@@ -1,16 +1,21 @@
-"""Evaluating a large stack on two cores: half the rules in a forked worker, half in this process.
+"""Using the second core: half the rules of a large stack, and the policy checks, in forked workers.
 
 regorus holds the GIL and an engine is bound to its thread, so the second core needs a
-process. The worker is an ``os.fork`` of this one taken after the input is loaded: it
-inherits the engine, its data and its input, evaluates its group and writes the group's
-``deny`` sets (JSON) to a pipe; nothing is serialized on the way in. The groups are fixed
-at load time by area (``s3``, whose rules share the bucket policy indexes, against the
-rest: about 2.6 s against 2.4 s of CPU at 10,000 resources).
+process. A worker is an ``os.fork`` of this one (``ForkedTask``): it inherits the engine,
+its data and its input, and writes only its result (JSON) to a pipe; nothing is
+serialized on the way in.
 
-The merged results go through the same ``collect_violations`` in the same rule order as
-the one-pass evaluation, so findings and their order are identical. A rule failing in
-the worker is reported as in one process (the first failing rule in rule order wins);
-a worker that dies or says nothing is an error, never a pass.
+- Evaluation: above ``PARALLEL_MIN_RESOURCES`` the worker is forked after the input is
+  loaded and evaluates one group of rules while this process evaluates the other. The
+  groups are fixed at load time by area (``s3``, whose rules share the bucket policy
+  indexes, against the rest: about the same CPU at 10,000 resources). The merged results
+  go through the same ``collect_violations`` in the same rule order as the one-pass
+  evaluation, so findings and their order are identical. A rule failing in the worker is
+  reported as in one process (the first failing rule in rule order wins).
+- Policy checks (``lockdown check``): the load-time checks of the policies run in a
+  worker while this process reads the stack, and are awaited before any evaluation.
+
+A worker that dies or says nothing is an error, never a pass.
 """
 
 from __future__ import annotations
@@ -19,7 +24,8 @@ import json
 import os
 import sys
 import threading
-from typing import Any
+from collections.abc import Callable
+from typing import Any, NoReturn
 
 from lockdown.engine.metadata import Rule
 from lockdown.errors import LockdownError
@@ -55,13 +61,72 @@ def group_ref(index: int) -> str:
     return f"data.{PARALLEL_PACKAGE}.group_{index}"
 
 
+def fork_is_safe() -> bool:
+    """A fork copies only the calling thread: safe when there is no other (planners, servers)."""
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
 def can_fork(resources: int) -> bool:
-    """Large enough to pay for a worker, and safe to fork (no other thread: planners, servers)."""
-    return resources > PARALLEL_MIN_RESOURCES and hasattr(os, "fork") and threading.active_count() == 1
+    """Large enough to pay for a worker, and safe to fork."""
+    return resources > PARALLEL_MIN_RESOURCES and fork_is_safe()
+
+
+class ForkedTask:
+    """``task()`` running in a forked child of this process; ``result()`` waits for its value.
+
+    The child inherits everything (the engine, its policies and input); only the result
+    crosses back, as JSON on a pipe. A ``LockdownError`` in the child is raised again by
+    ``result()``, with its ``rule_id``; a child that dies or says nothing is an error, never
+    a pass.
+    """
+
+    def __init__(self, task: Callable[[], Any], name: str) -> None:
+        self._name = name
+        read_fd, write_fd = os.pipe()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:
+            os.close(read_fd)
+            _run_child(task, write_fd)
+        os.close(write_fd)
+        self._pid = pid
+        self._read_fd = read_fd
+
+    def result(self) -> Any:
+        try:
+            with os.fdopen(self._read_fd, "rb") as pipe:
+                data = pipe.read()
+        finally:
+            _, status = os.waitpid(self._pid, 0)
+        if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0 or not data:
+            raise LockdownError(f"{self._name} failed: its worker process ended abnormally (wait status {status})")
+        payload = json.loads(data)
+        if "error" in payload:
+            error = LockdownError(payload["error"])
+            error.rule_id = payload.get("rule")  # type: ignore[attr-defined]
+            raise error
+        return payload["value"]
+
+
+def _run_child(task: Callable[[], Any], write_fd: int) -> NoReturn:
+    """The child's whole life: run the task, write its result, exit without returning to the caller."""
+    status = 0
+    try:
+        try:
+            payload = {"value": task()}
+        except LockdownError as err:
+            payload = {"error": str(err), "rule": getattr(err, "rule_id", None)}
+        with os.fdopen(write_fd, "wb") as out:
+            out.write(json.dumps(payload).encode())
+    except BaseException:  # noqa: BLE001 - any failure is a non-zero exit the parent reports
+        status = 1
+    finally:
+        os._exit(status)
 
 
 def evaluate_groups(
-    eval_group: Any, groups: tuple[tuple[Rule, ...], tuple[Rule, ...]], rank: dict[str, int]
+    eval_group: Callable[[int], dict[str, Any]], groups: tuple[tuple[Rule, ...], tuple[Rule, ...]], rank: dict[str, int]
 ) -> dict[str, Any]:
     """Every rule's deny set: group 1 in a forked worker, group 0 here, merged.
 
@@ -69,46 +134,23 @@ def evaluate_groups(
     results, or raises LockdownError naming the failing rule; ``rank`` orders rule ids so
     that, when both groups fail, the error is the one the one-pass evaluation gives.
     """
-    read_fd, write_fd = os.pipe()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    pid = os.fork()
-    if pid == 0:  # the worker: never returns into the caller's code
-        status = 0
-        try:
-            os.close(read_fd)
-            try:
-                payload = {"results": eval_group(1)}
-            except LockdownError as err:
-                payload = {"error": str(err), "rule": getattr(err, "rule_id", None)}
-            data = json.dumps(payload).encode()
-            with os.fdopen(write_fd, "wb") as out:
-                out.write(data)
-        except BaseException:  # noqa: BLE001 - any failure is a non-zero exit the parent reports
-            status = 1
-        finally:
-            os._exit(status)
-    os.close(write_fd)
+    worker = ForkedTask(lambda: eval_group(1), "evaluation")
     local_error: LockdownError | None = None
     results: dict[str, Any] = {}
     try:
-        try:
-            results = eval_group(0)
-        except LockdownError as err:
-            local_error = err
-        with os.fdopen(read_fd, "rb") as pipe:
-            data = pipe.read()
-    finally:
-        _, status = os.waitpid(pid, 0)
-    if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0 or not data:
-        raise LockdownError(f"evaluation failed: the evaluation worker ended abnormally (wait status {status})")
-    payload = json.loads(data)
-    if "error" in payload:
-        worker_error = LockdownError(payload["error"])
-        worker_rank = rank.get(payload.get("rule"), len(rank))
-        local_rank = rank.get(getattr(local_error, "rule_id", None), len(rank)) if local_error else len(rank) + 1
-        raise worker_error if worker_rank < local_rank else local_error  # type: ignore[misc]
+        results = eval_group(0)
+    except LockdownError as err:
+        local_error = err
+    try:
+        results.update(worker.result())
+    except LockdownError as worker_error:
+        if local_error is None or _rank(worker_error, rank) < _rank(local_error, rank):
+            raise
     if local_error is not None:
         raise local_error
-    results.update(payload["results"])
     return results
+
+
+def _rank(error: LockdownError, rank: dict[str, int]) -> int:
+    """Where the failing rule comes in rule order (an error naming no rule comes last)."""
+    return rank.get(getattr(error, "rule_id", None), len(rank))  # type: ignore[arg-type]

