@@ -17,7 +17,10 @@ import rego.v1
 import data.lockdown.lib.types
 
 parse(doc) := {"status": "absent", "statements": []} if {
-	_absent(doc)
+	doc == null
+} else := {"status": "absent", "statements": []} if {
+	is_string(doc)
+	trim_space(doc) == ""
 } else := {"status": "unknown", "statements": []} if {
 	is_string(doc)
 	contains(doc, data.lockdown.lib.types.unknown)
@@ -30,13 +33,6 @@ parse(doc) := {"status": "absent", "statements": []} if {
 } else := _from_object(doc) if {
 	is_object(doc)
 } else := {"status": "invalid", "statements": []}
-
-_absent(doc) if doc == null
-
-_absent(doc) if {
-	is_string(doc)
-	trim_space(doc) == ""
-}
 
 # An object document (pulumi-aws accepts PolicyDocument objects): it may hold unknowns.
 _from_object(v) := {"status": "unknown", "statements": []} if {
@@ -230,7 +226,9 @@ _conditions(c) := [{
 	is_object(block)
 	info := _op_info(op)
 	some key, vals in block
-] if is_object(c)
+] if {
+	is_object(c)
+} else := []
 
 # The common operators, looked up rather than taken apart.
 _ops := {
@@ -257,8 +255,6 @@ _values(v) := [v] if {
 		is_string(x)
 	}
 } else := [_str(x) | some x in types.as_list(v)]
-
-_conditions(c) := [] if not is_object(c)
 
 _str(v) := v if {
 	is_string(v)
