@@ -100,12 +100,19 @@ def _rule_calling_an_unknown_function(root: Path) -> None:
     rule.write_text(rule.read_text().replace('resource.name == "bad"', "is_bda(resource.name)"))
 
 
-def test_background_checks_stop_the_first_evaluation(tmp_path: Path) -> None:
+@pytest.fixture
+def forkable(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fork the check worker even if earlier tests left threads running."""
+    monkeypatch.setattr(embedded, "fork_is_safe", lambda: True)
+
+
+def test_background_checks_stop_the_first_evaluation(tmp_path: Path, forkable: None) -> None:
     from lockdown.errors import PolicyError
     from lockdown.model import Resource
 
     _rule_calling_an_unknown_function(tmp_path)
-    engine = EmbeddedEngine(load_policy_set(tmp_path), background_checks=True)  # the checks run in a worker
+    engine = EmbeddedEngine(load_policy_set(tmp_path), background_checks=True)
+    assert engine._pending_checks is not None, "the checks run in a worker, not in the constructor"
     bad = Resource(
         urn="urn:pulumi:d::p::aws:s3/bucket:Bucket::bad",
         type="aws:s3/bucket:Bucket",
@@ -117,12 +124,14 @@ def test_background_checks_stop_the_first_evaluation(tmp_path: Path) -> None:
         engine.evaluate([bad], {})
 
 
-def test_background_checks_that_pass_change_nothing() -> None:
+def test_background_checks_that_pass_change_nothing(forkable: None) -> None:
     stack = load_preview(FIXTURES / "preview" / "python-v7-leaky.json")
     settings = resolve(stack.config)
     policy_set = load_policy_set()
     checked = EmbeddedEngine(policy_set).evaluate(stack.resources, settings)
-    background = EmbeddedEngine(policy_set, background_checks=True).evaluate(stack.resources, settings)
+    engine = EmbeddedEngine(policy_set, background_checks=True)
+    assert engine._pending_checks is not None
+    background = engine.evaluate(stack.resources, settings)
     assert checked.violations
     assert [(v.rule.id, v.urn, v.message) for v in background.violations] == [
         (v.rule.id, v.urn, v.message) for v in checked.violations
