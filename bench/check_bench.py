@@ -301,30 +301,61 @@ def run_check(preview: Path, out: Path) -> tuple[float, float, int]:
     return wall, usage.ru_maxrss / 1024, process.returncode
 
 
+def write_preview(size: int, path: Path) -> None:
+    """Write a synthetic preview from a separate process.
+
+    Linux carries a process's peak RSS across ``exec``, so every ``lockdown check`` started
+    by a bench process that had just built a 10,000-resource preview in memory would report
+    at least that much as its own peak; the bench process must stay small.
+    """
+    code = "import json, sys; from check_bench import synthetic_preview; "
+    code += "open(sys.argv[2], 'w').write(json.dumps(synthetic_preview(int(sys.argv[1])), indent=4))"
+    subprocess.run([sys.executable, "-c", code, str(size), str(path)], check=True, cwd=Path(__file__).parent)
+
+
 def measure(sizes: list[int], repeat: int, workdir: Path) -> list[dict[str, Any]]:
+    """Best of ``repeat`` runs per size; the rounds go over every size in turn, so that a slow
+    phase of the machine (its speed varies by up to 2x over minutes) hits every size alike."""
+    previews = {}
+    for size in sizes:
+        previews[size] = workdir / f"preview-{size}.json"
+        write_preview(size, previews[size])
+    runs: dict[int, list[tuple[float, float, int]]] = {size: [] for size in sizes}
+    for _ in range(repeat):
+        for size in sizes:
+            runs[size].append(run_check(previews[size], workdir / f"report-{size}.json"))
     rows = []
     for size in sizes:
-        preview = workdir / f"preview-{size}.json"
-        preview.write_text(json.dumps(synthetic_preview(size), indent=4))
-        runs = [run_check(preview, workdir / f"report-{size}.json") for _ in range(repeat)]
         report = json.loads((workdir / f"report-{size}.json").read_text())
         rows.append(
             {
                 "resources": size,
-                "file_mb": preview.stat().st_size / 1e6,
-                "wall_s": min(run[0] for run in runs),
-                "rss_mb": max(run[1] for run in runs),
+                "file_mb": previews[size].stat().st_size / 1e6,
+                "wall_s": min(run[0] for run in runs[size]),
+                "rss_mb": max(run[1] for run in runs[size]),
                 "findings": report["summary"]["findings"],
-                "exit": runs[0][2],
+                "exit": runs[size][0][2],
             }
         )
     return rows
 
 
+def machine_speed() -> float:
+    """Seconds for a fixed pure-Python loop (best of 3): how fast the machine is right now."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        total = 0
+        for number in range(2_000_000):
+            total += number
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
 def baseline(workdir: Path) -> float:
     """Wall time of the same command on a 2-resource preview: start-up and policy load."""
     preview = workdir / "preview-0.json"
-    preview.write_text(json.dumps(synthetic_preview(2), indent=4))
+    write_preview(2, preview)
     return min(run_check(preview, workdir / "report-0.json")[0] for _ in range(3))
 
 
@@ -421,9 +452,14 @@ def main() -> int:
     sizes = sorted(int(size) for size in args.sizes.split(","))
     with tempfile.TemporaryDirectory(prefix="lockdown-bench-") as tmp:
         workdir = Path(tmp)
+        speed_before = machine_speed()
         start_up = baseline(workdir)
         rows = measure(sizes, args.repeat, workdir)
         ok = print_table(rows, start_up)
+        print(
+            f"machine speed: a 2M-iteration Python loop took {speed_before:.3f} s before the runs and "
+            f"{machine_speed():.3f} s after (0.07 s when this 2-core machine runs at full speed)"
+        )
         if args.profile:
             print(f"\nwhere the time goes for {sizes[-1]:,} resources (in process):")
             for label, seconds in profile(workdir / f"preview-{sizes[-1]}.json"):
