@@ -17,7 +17,7 @@ import click
 from lockdown import __version__
 from lockdown.console import emit as _emit
 from lockdown.console import fail as _fail
-from lockdown.console import run_guarded
+from lockdown.console import gc_paused, run_guarded
 from lockdown.errors import LockdownError, PolicyError
 from lockdown.reports import FORMATS as REPORT_FORMATS
 
@@ -77,7 +77,9 @@ def main() -> None:
 @click.option("--verbose", "-v", is_flag=True, help="Show details of errors, such as a program's traceback.")
 def check(**options: Any) -> None:
     """Evaluate the policies on a program, a preview or a state file."""
-    sys.exit(run_guarded(lambda: _check(**options), options["verbose"]))
+    with gc_paused():
+        code = run_guarded(lambda: _check(**options), options["verbose"])
+    sys.exit(code)
 
 
 def _check(

@@ -7,7 +7,9 @@ traceback with an exit code that means something else.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import click
 
@@ -38,6 +40,23 @@ def run_guarded(action: Callable[[], int], verbose: bool = False) -> int:
 
             click.echo(traceback.format_exc(), err=True)
         return 2
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector for a command's body.
+
+    A check builds about a million small objects (the preview, its records, the engine
+    input) and keeps them to the end, so the collector's passes over them free nothing:
+    about 0.1 s at 10,000 resources, and pages a forked worker would otherwise copy.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def emit(text: str, output: str | None) -> None:

@@ -184,3 +184,21 @@ def test_an_unwritable_output_is_reported_before_any_work(tmp_path: Path) -> Non
     done = run_cli("check", "--stack", "no-such-stack", "--output", str(tmp_path / "missing" / "report.json"))
     assert done.returncode == 2
     assert "output directory" in done.stderr and "no-such-stack" not in done.stderr
+
+
+def test_the_garbage_collector_is_paused_only_for_the_command_body() -> None:
+    import gc
+
+    from lockdown.console import gc_paused
+
+    assert gc.isenabled()
+    with gc_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled(), "a collector the caller had paused stays paused"
+    finally:
+        gc.enable()
