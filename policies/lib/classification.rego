@@ -53,7 +53,14 @@ _level_index := {r.urn: compute_level(r) |
 	some r in types.resources_of(k)
 }
 
-compute_level(r) := "unknown" if {
+compute_level(r) := lvl if {
+	# The common case first: no unknown value in the record, the tag a known level.
+	count(r.unknowns) == 0
+	v := r.properties.tags[data.lockdown.lib.config.classification_tag]
+	is_string(v)
+	lvl := lower(trim_space(v))
+	lvl in levels
+} else := "unknown" if {
 	_tags_unknown(r)
 } else := lvl if {
 	v := _tag_value(r)

@@ -42,3 +42,15 @@ test_unrecognized_level_is_protected if {
 	classification.compute_level(store) == "unknown"
 	classification.is_protected(store)
 }
+
+# The fast path (a record with no unknown value) and the general one agree.
+test_a_known_level_is_read_the_same_with_or_without_unknowns if {
+	classification.compute_level(bucket({"data-classification": " Confidential "}, [])) == "confidential"
+	classification.compute_level(bucket({"data-classification": " Confidential "}, ["bucket"])) == "confidential"
+}
+
+test_a_secret_or_unknown_tag_value_is_never_a_level if {
+	classification.compute_level(bucket({"data-classification": "[secret]"}, [])) == "unknown"
+	classification.compute_level(bucket({"data-classification": unknown}, [])) == "unknown"
+	classification.compute_level(bucket({"data-classification": 3}, [])) == "unknown"
+}
