@@ -60,3 +60,10 @@ def write_rule(
     if with_test:
         (folder / f"{package}_test.rego").write_text(TEST_TEMPLATE.format(**values))
     return rule_file
+
+
+def write_rule_calling_an_unknown_function(root: Path) -> Path:
+    """A demo rule that calls ``is_bda``, a typo no module defines: found only by the load-time checks."""
+    rule_file = write_rule(root, with_test=False)
+    rule_file.write_text(rule_file.read_text().replace('resource.name == "bad"', "is_bda(resource.name)"))
+    return rule_file

@@ -17,7 +17,7 @@ from lockdown.errors import LockdownError
 from lockdown.findings import check
 from lockdown.model import LoadedStack, Resource
 from lockdown.settings import resolve
-from tests.policy_fixtures import write_rule
+from tests.policy_fixtures import write_rule, write_rule_calling_an_unknown_function
 
 
 def stack(*names: str) -> LoadedStack:
@@ -112,8 +112,7 @@ def test_usage_errors_are_one_line_and_exit_2(tmp_path: Path) -> None:
 
 def test_a_policy_calling_an_unknown_function_stops_the_check_once(tmp_path: Path) -> None:
     """Found by the checks running in the background: one line, whatever the number of sources."""
-    rule = write_rule(tmp_path)
-    rule.write_text(rule.read_text().replace('resource.name == "bad"', "is_bda(resource.name)"))
+    write_rule_calling_an_unknown_function(tmp_path)
     preview = str(Path(__file__).parent / "fixtures" / "preview" / "python-v7-leaky.json")
     done = run_cli("check", "--policies", str(tmp_path), "--preview-json", preview, "--preview-json", preview)
     assert done.returncode == 2 and not done.stdout

@@ -12,8 +12,9 @@ from lockdown.engine.embedded import EmbeddedEngine
 from lockdown.errors import LockdownError
 from lockdown.loaders.preview import load_preview
 from lockdown.loaders.state import load_state
+from lockdown.model import Resource
 from lockdown.settings import resolve
-from tests.policy_fixtures import write_rule
+from tests.policy_fixtures import write_rule, write_rule_calling_an_unknown_function
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -54,6 +55,17 @@ def test_two_processes_give_the_one_process_findings(stack, forced_split: list[i
     ]
 
 
+def _bad_bucket() -> Resource:
+    """A bucket the demo rules flag (named "bad")."""
+    return Resource(
+        urn="urn:pulumi:d::p::aws:s3/bucket:Bucket::bad",
+        type="aws:s3/bucket:Bucket",
+        name="bad",
+        properties={},
+        source="state",
+    )
+
+
 def _s3_rule_that_fails(root: Path) -> None:
     rule = write_rule(root, package="fails", rule_id="LD-DEMO-009", with_test=False)
     text = rule.read_text().replace("lockdown.rules.demo.fails", "lockdown.rules.s3.fails")
@@ -67,17 +79,8 @@ def test_a_rule_failing_in_the_worker_is_an_error_naming_it(tmp_path: Path, forc
     write_rule(tmp_path)
     _s3_rule_that_fails(tmp_path)
     engine = EmbeddedEngine(load_policy_set(tmp_path), parallel=True)
-    from lockdown.model import Resource
-
-    bad = Resource(
-        urn="urn:pulumi:d::p::aws:s3/bucket:Bucket::bad",
-        type="aws:s3/bucket:Bucket",
-        name="bad",
-        properties={},
-        source="state",
-    )
     with pytest.raises(LockdownError, match="LD-DEMO-009"):
-        engine.evaluate([bad], {})
+        engine.evaluate([_bad_bucket()], {})
     assert forced_split
 
 
@@ -95,11 +98,6 @@ def test_a_worker_that_dies_is_an_error_never_a_pass() -> None:
         evaluate_groups(eval_group, ((), ()), {})
 
 
-def _rule_calling_an_unknown_function(root: Path) -> None:
-    rule = write_rule(root, with_test=False)
-    rule.write_text(rule.read_text().replace('resource.name == "bad"', "is_bda(resource.name)"))
-
-
 @pytest.fixture
 def forkable(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fork the check worker even if earlier tests left threads running."""
@@ -108,20 +106,12 @@ def forkable(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_background_checks_stop_the_first_evaluation(tmp_path: Path, forkable: None) -> None:
     from lockdown.errors import PolicyError
-    from lockdown.model import Resource
 
-    _rule_calling_an_unknown_function(tmp_path)
+    write_rule_calling_an_unknown_function(tmp_path)
     engine = EmbeddedEngine(load_policy_set(tmp_path), background_checks=True)
     assert engine._pending_checks is not None, "the checks run in a worker, not in the constructor"
-    bad = Resource(
-        urn="urn:pulumi:d::p::aws:s3/bucket:Bucket::bad",
-        type="aws:s3/bucket:Bucket",
-        name="bad",
-        properties={},
-        source="state",
-    )
     with pytest.raises(PolicyError, match=r"named_bad\.rego:\d+:\d+: unknown function is_bda"):
-        engine.evaluate([bad], {})
+        engine.evaluate([_bad_bucket()], {})
 
 
 def test_background_checks_that_pass_change_nothing(forkable: None) -> None:
