@@ -41,11 +41,17 @@ def action_step(name: str) -> dict[str, Any]:
 
 
 def run_step(step: dict[str, Any], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess:
-    """A composite step's script under bash, as the runner runs it, with this environment's lockdown on PATH."""
+    """A composite step's script as the runner runs ``shell: bash``, with this environment's lockdown on PATH."""
     assert step["shell"] == "bash"
     full = {**os.environ, **env, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
     return subprocess.run(
-        ["bash", "-e", "-c", step["run"]], cwd=cwd, env=full, capture_output=True, text=True, timeout=180, check=False
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+        cwd=cwd,
+        env=full,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
     )
 
 
@@ -113,7 +119,6 @@ def test_the_actions_last_step_decides_the_job(
     assert result.returncode == expected
 
 
-@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
 def test_the_actions_scripts_parse() -> None:
     for step in yaml.safe_load(ACTION.read_text(encoding="utf-8"))["runs"]["steps"]:
         if "run" in step:
