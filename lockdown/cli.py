@@ -74,6 +74,11 @@ def main() -> None:
 @click.option("--readers", is_flag=True, help="Include the reader report: who can read each restricted store, and how.")
 @click.option("--format", "fmt", type=click.Choice(tuple(REPORT_FORMATS)), default="text", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False), help="Write the report here (atomically) instead of stdout.")
+@click.option(
+    "--source-root",
+    type=click.Path(exists=True, file_okay=False),
+    help="Root that SARIF file locations are relative to (default: the git work tree of the current directory).",
+)
 @click.option("--verbose", "-v", is_flag=True, help="Show details of errors, such as a program's traceback.")
 def check(**options: Any) -> None:
     """Evaluate the policies on a program, a preview or a state file."""
@@ -94,6 +99,7 @@ def _check(
     readers: bool,
     fmt: str,
     output: str | None,
+    source_root: str | None,
     verbose: bool,
 ) -> int:
     from lockdown.atomic import check_output_directory
@@ -117,8 +123,21 @@ def _check(
     color = output is None and fmt == "text" and sys.stdout.isatty()
     width = shutil.get_terminal_size().columns if color else None
     options = RenderOptions(color=color, readers=readers, width=width, remediation=verbose)
+    if fmt == "sarif":
+        options = _sarif_options(options, source_root)
     _emit(render(result, fmt, options), output)
     return result.exit_code
+
+
+def _sarif_options(options: Any, source_root: str | None) -> Any:
+    """SARIF's locations and help links: the repository root, and where its rules are documented."""
+    import dataclasses
+    import os
+
+    from lockdown.reports.sarif import find_source_root, rules_doc_url
+
+    root = os.path.realpath(source_root) if source_root else str(find_source_root(os.getcwd()))
+    return dataclasses.replace(options, source_root=root, rules_doc=rules_doc_url(os.environ, root))
 
 
 def _check_sources(
