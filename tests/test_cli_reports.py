@@ -1,7 +1,9 @@
-"""SARIF as code scanning receives it: `lockdown check` run from a subdirectory of a repository.
+"""Reports as CI reads them, from `lockdown check` runs.
 
-Each log must validate against the official schema, and every location must name, relative to
-the repository root, a file of the repository (and a line of it), wherever the check ran from.
+SARIF as code scanning receives it, from a check run in a subdirectory of a repository: each
+log must validate against the official schema, and every location must name, relative to the
+repository root, a file of the repository (and a line of it), wherever the check ran from.
+JUnit of a run whose findings are all advisory: zero failures, as its exit code 0 says.
 """
 
 from __future__ import annotations
@@ -11,12 +13,14 @@ import os
 import shutil
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from tests.policy_fixtures import write_rule
 from tests.test_reports_sarif import validator
 
 REPO = Path(__file__).resolve().parents[1]
@@ -24,9 +28,9 @@ LEAKY_PROGRAM = REPO / "examples" / "leaky-capture"
 LEAKY_PREVIEW = REPO / "tests" / "fixtures" / "preview" / "python-v7-leaky.json"
 
 
-def lockdown(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+def lockdown(cwd: Path, *args: str, fmt: str = "sarif") -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "lockdown.cli", "check", *args, "--format", "sarif"],
+        [sys.executable, "-m", "lockdown.cli", "check", *args, "--format", fmt],
         capture_output=True,
         text=True,
         timeout=180,
@@ -118,3 +122,15 @@ def test_preview_checked_from_a_subdirectory_gets_program_lines(tmp_path: Path, 
     assert by_name["capture-key"][1:] == (project / "infra" / "__main__.py", 30)
     # Resources the preview gives no position for point at the project they belong to.
     assert by_name["keystrokes-public-access"][1:] == (project / "Pulumi.yaml", None)
+
+
+def test_junit_of_a_run_with_advisory_findings_only_has_zero_failures(tmp_path: Path) -> None:
+    policies = tmp_path / "policies"
+    write_rule(policies, package="advisory_name", rule_id="LD-DEMO-001", bad="keystrokes", enforcement="advisory")
+    write_rule(policies, package="blocking_name", rule_id="LD-DEMO-002", bad="nothing-is-named-this")
+    done = lockdown(tmp_path, "--preview-json", str(LEAKY_PREVIEW), "--policies", str(policies), fmt="junit")
+    assert done.returncode == 0, done.stderr
+    root = ET.fromstring(done.stdout.encode())
+    assert (root.get("failures"), root.get("errors"), root.get("skipped")) == ("0", "0", "1")
+    (skipped,) = root.iter("skipped")
+    assert skipped.get("message").startswith("advisory, not blocking: ") and "keystrokes" in skipped.get("message")
