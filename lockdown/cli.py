@@ -104,6 +104,7 @@ def _check(
 ) -> int:
     from lockdown.atomic import check_output_directory
     from lockdown.engine import load_engine
+    from lockdown.progress import progress, wanted
     from lockdown.reports import RenderOptions, render
     from lockdown.settings import load_settings_file
 
@@ -113,8 +114,10 @@ def _check(
     try:
         # The policy checks run in the background while the first source is read; a policy
         # error surfaces at its first evaluation and stops the whole run (PolicyError).
-        engine = load_engine(policies, opa_url, background_checks=True)
-        result = _check_sources(loaders, engine, overrides, settings_file, readers, verbose)
+        with progress(wanted(fmt)) as tracker:
+            tracker.stage("loading the policies")
+            engine = load_engine(policies, opa_url, background_checks=True)
+            result = _check_sources(loaders, engine, overrides, settings_file, readers, verbose, tracker)
     except BaseException:
         _cancel_plans(loaders)
         raise
@@ -147,13 +150,15 @@ def _check_sources(
     settings_file: str | None,
     readers: bool,
     verbose: bool,
+    tracker: Any,
 ) -> Any:
     """Load and check each source in turn; a source that fails is an error that does not hide the others."""
     from lockdown.findings import CheckResult, check
     from lockdown.settings import from_pulumi_config, resolve
 
     result = CheckResult(rules=engine.rules)
-    for label, load in loaders:
+    for number, (label, load) in enumerate(loaders, start=1):
+        tracker.stage(f"checking {label}" + (f" ({number}/{len(loaders)})" if len(loaders) > 1 else ""))
         try:
             loaded = load()
             settings = resolve(loaded.config, overrides, origin=settings_file or label, config_origin=label)
