@@ -99,8 +99,8 @@ def _check(
     readers: bool,
     fmt: str,
     output: str | None,
-    source_root: str | None,
     verbose: bool,
+    source_root: str | None = None,
 ) -> int:
     from lockdown.atomic import check_output_directory
     from lockdown.engine import load_engine

@@ -4,7 +4,7 @@ Progress is drawn with ``rich.progress`` when stderr is a terminal and the repor
 people; it is never drawn for machine formats (json, sarif, junit), nor when stderr is a pipe
 or a file (CI logs, scripts), so nothing is added to what those read. The display is transient:
 it is erased when the run ends, leaving the terminal as the report and errors left it. Colour
-follows ``NO_COLOR`` (rich's console honours it) and a dumb terminal gets no animation.
+follows ``NO_COLOR`` (rich's console honours it: set and not empty means no colour).
 """
 
 from __future__ import annotations

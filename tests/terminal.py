@@ -1,4 +1,4 @@
-"""Run the command line with stderr (and optionally stdout) on a pseudo-terminal, as a person would."""
+"""Run the command line as a person would (stderr, optionally stdout, on a pseudo-terminal) or as CI does (pipes)."""
 
 from __future__ import annotations
 
@@ -62,3 +62,15 @@ def run_lockdown(*args: str, stdout_tty: bool = False, env: dict[str, str] | Non
             os.close(fd)
     stdout = output[out_master] if out_master is not None else output[proc.stdout.fileno()]
     return Run(proc.returncode, stdout, output[err_master])
+
+
+def run_piped(*args: str) -> subprocess.CompletedProcess:
+    """``python -m lockdown.cli ARGS`` with stdout and stderr on pipes, as in CI or a script."""
+    return subprocess.run(
+        [sys.executable, "-m", "lockdown.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+        cwd=REPO,
+    )

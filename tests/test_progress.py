@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import io
-import subprocess
-import sys
 
 import pytest
 
 from lockdown.progress import Tracker, progress, wanted
-from tests.terminal import COLOUR, REPO, run_lockdown
+from tests.terminal import COLOUR, REPO, run_lockdown, run_piped
 
 LEAKY_PROGRAM = REPO / "examples" / "leaky-capture"
 LOCKED_PREVIEW = REPO / "tests" / "fixtures" / "preview" / "python-v7-locked.json"
@@ -48,14 +46,7 @@ def test_a_disabled_progress_draws_nothing(capsys: pytest.CaptureFixture[str]) -
 
 @pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
 def test_nothing_reaches_stderr_when_it_is_not_a_terminal(fmt: str) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "lockdown.cli", *PLAN, "--format", fmt],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-        cwd=REPO,
-    )
+    done = run_piped(*PLAN, "--format", fmt)
     assert done.returncode == 1 and done.stdout
     assert done.stderr == ""
 

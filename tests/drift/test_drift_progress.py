@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import pytest
 
 # tests/drift is not a package (its modules import each other by bare name): reach tests/terminal.py.
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from tests.terminal import REPO, run_lockdown
+from tests.terminal import run_lockdown, run_piped
 
 POLICIES = Path(__file__).parent / "policies"
 
@@ -34,14 +33,7 @@ def test_drift_shows_the_aws_reads_on_a_terminal(drift_args: list[str]) -> None:
 
 def test_drift_writes_nothing_to_stderr_in_a_pipe_or_in_json(drift_args: list[str]) -> None:
     for extra in ((), ("--format", "json")):
-        done = subprocess.run(
-            [sys.executable, "-m", "lockdown.cli", *drift_args, *extra],
-            capture_output=True,
-            text=True,
-            timeout=180,
-            check=False,
-            cwd=REPO,
-        )
+        done = run_piped(*drift_args, *extra)
         assert done.returncode == 0 and done.stdout
         assert done.stderr == ""
     json_on_terminal = run_lockdown(*drift_args, "--format", "json")
