@@ -75,6 +75,11 @@ def main() -> None:
 @click.option("--readers", is_flag=True, help="Include the reader report: who can read each restricted store, and how.")
 @click.option("--format", "fmt", type=click.Choice(tuple(REPORT_FORMATS)), default="text", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False), help="Write the report here (atomically) instead of stdout.")
+@click.option(
+    "--source-root",
+    type=click.Path(exists=True, file_okay=False),
+    help="Root that SARIF file locations are relative to (default: the git work tree of the current directory).",
+)
 @click.option("--verbose", "-v", is_flag=True, help="Show details of errors, such as a program's traceback.")
 def check(**options: Any) -> None:
     """Evaluate the policies on a program, a preview or a state file."""
@@ -96,9 +101,11 @@ def _check(
     fmt: str,
     output: str | None,
     verbose: bool,
+    source_root: str | None = None,
 ) -> int:
     from lockdown.atomic import check_output_directory
     from lockdown.engine import load_engine
+    from lockdown.progress import progress, wanted
     from lockdown.reports import RenderOptions, render
     from lockdown.settings import load_settings_file
 
@@ -108,8 +115,10 @@ def _check(
     try:
         # The policy checks run in the background while the first source is read; a policy
         # error surfaces at its first evaluation and stops the whole run (PolicyError).
-        engine = load_engine(policies, opa_url, background_checks=True)
-        result = _check_sources(loaders, engine, overrides, settings_file, readers, verbose)
+        with progress(wanted(fmt)) as tracker:
+            tracker.stage("loading the policies")
+            engine = load_engine(policies, opa_url, background_checks=True)
+            result = _check_sources(loaders, engine, overrides, settings_file, readers, verbose, tracker)
     except BaseException:
         _cancel_plans(loaders)
         raise
@@ -118,8 +127,21 @@ def _check(
     color = output is None and fmt == "text" and sys.stdout.isatty()
     width = shutil.get_terminal_size().columns if color else None
     options = RenderOptions(color=color, readers=readers, width=width, remediation=verbose)
+    if fmt == "sarif":
+        options = _sarif_options(options, source_root)
     _emit(render(result, fmt, options), output)
     return result.exit_code
+
+
+def _sarif_options(options: Any, source_root: str | None) -> Any:
+    """SARIF's locations and help links: the repository root, and where its rules are documented."""
+    import dataclasses
+    import os
+
+    from lockdown.reports.sarif import find_source_root, rules_doc_url
+
+    root = os.path.realpath(source_root) if source_root else str(find_source_root(os.getcwd()))
+    return dataclasses.replace(options, source_root=root, rules_doc=rules_doc_url(os.environ, root))
 
 
 def _check_sources(
@@ -129,13 +151,15 @@ def _check_sources(
     settings_file: str | None,
     readers: bool,
     verbose: bool,
+    tracker: Any,
 ) -> Any:
     """Load and check each source in turn; a source that fails is an error that does not hide the others."""
     from lockdown.findings import CheckResult, check
     from lockdown.settings import from_pulumi_config, resolve
 
     result = CheckResult(rules=engine.rules)
-    for label, load in loaders:
+    for number, (label, load) in enumerate(loaders, start=1):
+        tracker.stage(f"checking {label}" + (f" ({number}/{len(loaders)})" if len(loaders) > 1 else ""))
         try:
             loaded = load()
             settings = resolve(loaded.config, overrides, origin=settings_file or label, config_origin=label)

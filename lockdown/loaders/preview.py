@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from lockdown.errors import LockdownError
+from lockdown.loaders.position import locate
 from lockdown.loaders.state import read_json_file, resource_from_v3, stack_and_project
 from lockdown.model import LoadedStack, Resource
 
@@ -58,6 +59,7 @@ def load_preview(path: str | Path) -> LoadedStack:
     steps = _steps_of(document, path)
     _check_diagnostics(document.get("diagnostics"), path)
     by_urn: dict[str, Resource] = {}
+    positions: dict[str, Any] = {}
     unknown_ops: set[str] = set()
     same_steps = 0
     for index, step in enumerate(steps):
@@ -73,6 +75,7 @@ def load_preview(path: str | Path) -> LoadedStack:
         resource = resource_from_v3(new_state, "preview", path, f"steps[{index}].newState")
         by_urn.pop(resource.urn, None)
         by_urn[resource.urn] = resource
+        positions[resource.urn] = new_state.get("sourcePosition")
     resources = list(by_urn.values())
     stack, project = stack_and_project(resources)
     return LoadedStack(
@@ -82,6 +85,7 @@ def load_preview(path: str | Path) -> LoadedStack:
         project=project,
         config=_config_of(document.get("config"), path),
         warnings=_warnings(document.get("changeSummary"), same_steps, unknown_ops),
+        file=locate(resources, positions, project, path),
     )
 
 

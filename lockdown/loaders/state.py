@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from lockdown.errors import LockdownError
+from lockdown.loaders.position import locate
 from lockdown.model import ROOT_STACK_TYPE, UNKNOWN, LoadedStack, Resource, Source
 from lockdown.values import merge_inputs_outputs, normalize_properties
 
@@ -38,6 +39,7 @@ def load_state(path: str | Path) -> LoadedStack:
     if not isinstance(raw_resources, list):
         raise LockdownError(f"{path}: deployment.resources must be a list, got {type(raw_resources).__name__}")
     resources: list[Resource] = []
+    positions: dict[str, Any] = {}
     pending_delete = 0
     for index, raw in enumerate(raw_resources):
         where = f"deployment.resources[{index}]"
@@ -45,6 +47,7 @@ def load_state(path: str | Path) -> LoadedStack:
             pending_delete += 1
             continue
         resources.append(resource_from_v3(raw, "state", path, where))
+        positions[resources[-1].urn] = raw.get("sourcePosition")
     stack, project = stack_and_project(resources)
     return LoadedStack(
         resources=resources,
@@ -53,6 +56,7 @@ def load_state(path: str | Path) -> LoadedStack:
         project=project,
         config={},
         warnings=_warnings(deployment, pending_delete),
+        file=locate(resources, positions, project, path),
     )
 
 
