@@ -74,6 +74,18 @@ def main() -> None:
 @click.option("--readers", is_flag=True, help="Include the reader report: who can read each restricted store, and how.")
 @click.option("--format", "fmt", type=click.Choice(tuple(REPORT_FORMATS)), default="text", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False), help="Write the report here (atomically) instead of stdout.")
+@click.option(
+    "--waivers",
+    "waivers_file",
+    type=click.Path(dir_okay=False),
+    help="Waivers YAML (default: ./waivers.yaml if it exists).",
+)
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False),
+    help="Findings in this baseline are advisory; new ones block.",
+)
+@click.option("--write-baseline", type=click.Path(dir_okay=False), help="Record this run's findings as a baseline.")
 @click.option("--verbose", "-v", is_flag=True, help="Show details of errors, such as a program's traceback.")
 def check(**options: Any) -> None:
     """Evaluate the policies on a program, a preview or a state file."""
@@ -95,25 +107,35 @@ def _check(
     fmt: str,
     output: str | None,
     verbose: bool,
+    waivers_file: str | None = None,
+    baseline: str | None = None,
+    write_baseline: str | None = None,
 ) -> int:
+    from lockdown import governance
     from lockdown.atomic import check_output_directory
     from lockdown.engine import load_engine
     from lockdown.reports import RenderOptions, render
     from lockdown.settings import load_settings_file
 
     check_output_directory(output)
+    check_output_directory(write_baseline)
     overrides = load_settings_file(settings_file) if settings_file else {}
+    known = governance.read_baseline(baseline) if baseline else frozenset()
     loaders = _source_loaders(stacks, program, previews, states, config, verbose)
     try:
         # The policy checks run in the background while the first source is read; a policy
         # error surfaces at its first evaluation and stops the whole run (PolicyError).
         engine = load_engine(policies, opa_url, background_checks=True)
-        result = _check_sources(loaders, engine, overrides, settings_file, readers, verbose)
+        run = governance.Run(governance.file_waivers(waivers_file, engine.rules), known)
+        result = _check_sources(loaders, engine, overrides, settings_file, readers, verbose, run)
     except BaseException:
         _cancel_plans(loaders)
         raise
     for error in result.errors:
         _fail(error)
+    governance.refuse_unmatched_waivers(result)
+    if write_baseline:
+        governance.write_baseline(write_baseline, result, run.today)
     color = output is None and fmt == "text" and sys.stdout.isatty()
     width = shutil.get_terminal_size().columns if color else None
     options = RenderOptions(color=color, readers=readers, width=width, remediation=verbose)
@@ -128,10 +150,14 @@ def _check_sources(
     settings_file: str | None,
     readers: bool,
     verbose: bool,
+    run: Any = None,
 ) -> Any:
     """Load and check each source in turn; a source that fails is an error that does not hide the others."""
     from lockdown.findings import CheckResult, check
+    from lockdown.governance import Run
     from lockdown.settings import from_pulumi_config, resolve
+
+    run = run or Run()
 
     result = CheckResult(rules=engine.rules)
     for label, load in loaders:
@@ -143,7 +169,8 @@ def _check_sources(
                     f"{label}: no lockdown: settings in the stack config and no --settings file: evaluated with the "
                     "strictest defaults (nobody is an allowed reader)"
                 )
-            result.merge(check(loaded, engine, settings, readers=readers))
+            waivers_origin = (settings_file if "waivers" in overrides else None) or label
+            result.merge(check(loaded, engine, settings, readers=readers, **run.options(waivers_origin)))
         except PolicyError:
             raise
         except LockdownError as err:
