@@ -299,6 +299,36 @@ def rules_command(policies: str | None, fmt: str, output: str | None) -> None:
     sys.exit(run_guarded(action))
 
 
+@main.group("waivers")
+def waivers_group() -> None:
+    """Inspect waivers (waivers.yaml, --waivers FILE, the waivers setting of --settings)."""
+
+
+@waivers_group.command("list")
+@click.option(
+    "--waivers", "waivers_file", type=click.Path(dir_okay=False), help="Waivers YAML (default: ./waivers.yaml)."
+)
+@click.option("--settings", "settings_file", type=click.Path(dir_okay=False), help="Lockdown settings YAML.")
+@click.option(
+    "--policies", type=click.Path(file_okay=False), help="Policies directory (default: the bundled policies/)."
+)
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
+def waivers_list(waivers_file: str | None, settings_file: str | None, policies: str | None, fmt: str) -> None:
+    """Every waiver with its days left, soonest first; a bad waiver is an error (exit 2)."""
+
+    def action() -> int:
+        import json
+
+        from lockdown.engine.policyset import load_policy_set
+        from lockdown.governance import render_waiver_list, waivers_to_list
+
+        listed = waivers_to_list(waivers_file, settings_file, load_policy_set(policies).rules)
+        click.echo(json.dumps({"waivers": listed}, indent=2) if fmt == "json" else render_waiver_list(listed))
+        return 0
+
+    sys.exit(run_guarded(action))
+
+
 def entry() -> None:
     """The console script: like ``main``, but usage errors are one line and exit 2 too."""
     try:

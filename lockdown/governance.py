@@ -55,3 +55,36 @@ def refuse_unmatched_waivers(result: CheckResult) -> None:
     if unmatched and not result.errors:
         more = f" (and {len(unmatched) - 1} more)" if len(unmatched) > 1 else ""
         raise LockdownError(unmatched[0] + more)
+
+
+def waivers_to_list(waivers_file: str | None, settings_file: str | None, rules: Iterable[Rule]) -> list[dict[str, Any]]:
+    """Every waiver of the waivers file and of ``--settings``, validated, with its days left and status."""
+    from lockdown.settings import load_settings_file, resolve
+
+    on = waivers.today()
+    found = [file_waivers(waivers_file, rules)]
+    if settings_file:
+        entries = resolve({}, load_settings_file(settings_file), origin=settings_file)["waivers"]
+        found.append(waivers.load_waivers(entries, on, rules, origin=settings_file))
+    if found == [None]:
+        raise LockdownError(f"no waivers to list: no ./{waivers.DEFAULT_FILE}, and no --waivers or --settings file")
+    listed = []
+    for group in found:
+        for waiver in [*group.active, *group.expired] if group else []:
+            days = waiver.days_left(on)
+            state = "expired" if not days else "expires soon" if days <= waivers.WARN_DAYS else "in force"
+            listed.append({**waiver.to_json(), "origin": waiver.origin, "days_left": days, "status": state})
+    return sorted(listed, key=lambda entry: (entry["days_left"], entry["origin"]))
+
+
+def render_waiver_list(listed: list[dict[str, Any]]) -> str:
+    """A plain table, soonest to expire first."""
+    if not listed:
+        return "no waivers"
+    columns = ("status", "days_left", "expires", "rule", "resource", "owner", "ticket", "approvers", "origin")
+    rows = [[", ".join(v) if isinstance(v, list) else str(v) for v in (entry[c] for c in columns)] for entry in listed]
+    head = [column.replace("_", " ") for column in columns]
+    widths = [max(len(row[i]) for row in [head, *rows]) for i in range(len(columns))]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in [head, *rows]
+    )

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from lockdown.errors import LockdownError, yaml_problem
-from lockdown.waivers import json_safe
+from lockdown.values import dates_as_text
 
 NAMESPACE = "lockdown"
 
@@ -113,7 +113,7 @@ def _validated(key: str, value: Any, origin: str) -> Any:
         if key == "accountIds":
             return [_account_id(item, origin) for item in value]
         if key == "waivers":  # validated by lockdown.waivers; YAML dates become ISO text the rules can read
-            return json_safe(value)
+            return dates_as_text(value)
         return [str(item) for item in value]
     if key in _INT_KEYS:
         try:

@@ -146,19 +146,6 @@ def read_waivers_file(path: str | Path) -> list[Any]:
     return entries
 
 
-def json_safe(entries: Any) -> Any:
-    """Waiver entries with YAML dates as ISO strings, so settings handed to the rules stay JSON."""
-    if isinstance(entries, list):
-        return [json_safe(item) for item in entries]
-    if isinstance(entries, dict):
-        return {key: json_safe(value) for key, value in entries.items()}
-    if isinstance(entries, datetime):
-        return entries.date().isoformat()
-    if isinstance(entries, date):
-        return entries.isoformat()
-    return entries
-
-
 def _parse(entry: Any, where: str, on: date, rules: dict[str, Rule] | None) -> Waiver:
     if not isinstance(entry, dict):
         raise LockdownError(f"{where} must be a mapping with {', '.join(REQUIRED)}")

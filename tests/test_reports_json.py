@@ -61,6 +61,9 @@ def test_waived_finding_carries_its_waiver_and_is_not_blocking() -> None:
         "rule": "LD-S3-001",
         "resource": "*legacy*",
         "reason": "Accepted by security review SEC-42",
+        "owner": "data-platform",
+        "ticket": "SEC-42",
+        "approvers": ["alice", "bob"],
         "expires": "2027-01-31",
     }
 
@@ -138,8 +141,12 @@ REPORT_SCHEMA = {
                             {
                                 "type": "object",
                                 "additionalProperties": False,
-                                "required": ["rule", "resource", "reason", "expires"],
-                                "properties": {key: STRING for key in ("rule", "resource", "reason", "expires")},
+                                "required": ["rule", "resource", "reason", "owner", "ticket", "approvers", "expires"],
+                                "properties": {
+                                    **{key: STRING for key in ("rule", "resource", "reason", "owner", "ticket")},
+                                    "approvers": {"type": "array", "items": STRING, "minItems": 1},
+                                    "expires": STRING,
+                                },
                             },
                         ]
                     },

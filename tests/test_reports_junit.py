@@ -70,7 +70,10 @@ def test_failure_type_is_severity_and_message_is_the_finding_message() -> None:
 def test_waived_finding_is_skipped_with_its_reason() -> None:
     skipped = parse(mixed_result()).find(".//skipped")
     assert skipped is not None
-    assert skipped.get("message") == "waived: Accepted by security review SEC-42 (until 2027-01-31)"
+    assert (
+        skipped.get("message")
+        == "waived: Accepted by security review SEC-42 (SEC-42, owner data-platform, approved by alice, bob, until 2027-01-31)"
+    )
 
 
 def test_errors_are_error_cases() -> None:

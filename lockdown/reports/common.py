@@ -56,12 +56,19 @@ def one_line(value: Any) -> str:
 
 
 def waiver_text(waiver: dict[str, Any] | None) -> str:
-    """``reason (until YYYY-MM-DD)``, or an empty string for an unwaived finding."""
+    """``reason (TICKET, owner O, approved by A, B, until YYYY-MM-DD)``; empty for an unwaived finding."""
     if not waiver:
         return ""
     reason = one_line(waiver.get("reason", ""))
-    expires = waiver.get("expires")
-    return f"{reason} (until {expires})" if expires else reason
+    approvers = ", ".join(one_line(name) for name in waiver.get("approvers") or [])
+    details = [
+        one_line(waiver.get("ticket") or ""),
+        f"owner {one_line(waiver['owner'])}" if waiver.get("owner") else "",
+        f"approved by {approvers}" if approvers else "",
+        f"until {waiver['expires']}" if waiver.get("expires") else "",
+    ]
+    shown = ", ".join(part for part in details if part)
+    return f"{reason} ({shown})" if shown else reason
 
 
 def multi_stack(result: CheckResult) -> bool:
