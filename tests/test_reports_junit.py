@@ -72,7 +72,8 @@ def test_waived_finding_is_skipped_with_its_reason() -> None:
     assert skipped is not None
     assert (
         skipped.get("message")
-        == "waived: Accepted by security review SEC-42 (SEC-42, owner data-platform, approved by alice, bob, until 2027-01-31)"
+        == "waived: Accepted by security review SEC-42 (SEC-42, owner data-platform, approved by alice, bob, "
+        "until 2027-01-31)"
     )
 
 

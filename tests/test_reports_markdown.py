@@ -217,7 +217,8 @@ def with_fix(rule, code: str):
 
 
 def test_a_rule_with_fix_python_gets_a_suggestion_naming_the_resource() -> None:
-    code = 'aws.s3.BucketPublicAccessBlock(\n    "$name-public-access",\n    bucket=$var.id,\n    block_public_acls=True,\n)'
+    code = 'aws.s3.BucketPublicAccessBlock(\n    "$name-public-access",\n'
+    code += "    bucket=$var.id,\n    block_public_acls=True,\n)"
     fixed = with_fix(RULES[1], code)
     result = empty_result()
     result.rules = (RULES[0], fixed)

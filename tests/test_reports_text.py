@@ -75,8 +75,8 @@ def test_status_column_says_blocking_advisory_or_waived_with_the_reason() -> Non
     text = render(mixed_result(), RenderOptions(width=200))
     assert "BLOCKING" in text and "advisory" in text
     assert (
-        "waived: Accepted by security review SEC-42 (SEC-42, owner data-platform, approved by alice, bob, until 2027-01-31)"
-        in text
+        "waived: Accepted by security review SEC-42 (SEC-42, owner data-platform, approved by alice, bob, "
+        "until 2027-01-31)" in text
     )
 
 
