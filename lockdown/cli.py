@@ -299,6 +299,76 @@ def rules_command(policies: str | None, fmt: str, output: str | None) -> None:
     sys.exit(run_guarded(action))
 
 
+@main.command("report")
+@click.option(
+    "--framework", type=click.Choice(("cis", "soc2", "iso27001", "gdpr")), required=True, help="The framework."
+)
+@click.option("--stack", "stacks", multiple=True, metavar="NAME", help="Plan this stack of the program (repeatable).")
+@click.option("--program", type=click.Path(file_okay=False), help="Pulumi Python project (default: .).")
+@click.option("--preview-json", "previews", multiple=True, type=click.Path(dir_okay=False), help="A preview JSON.")
+@click.option("--state", "states", multiple=True, type=click.Path(dir_okay=False), help="A stack export.")
+@click.option("--config", "config", multiple=True, metavar="KEY=VALUE", help="Pulumi stack config for planning.")
+@click.option("--settings", "settings_file", type=click.Path(dir_okay=False), help="Lockdown settings YAML.")
+@click.option(
+    "--waivers", "waivers_file", type=click.Path(dir_okay=False), help="Waivers YAML (default: ./waivers.yaml)."
+)
+@click.option("--policies", type=click.Path(file_okay=False), help="Policies directory (default: the bundled one).")
+@click.option(
+    "--output-dir", type=click.Path(file_okay=False), default=".", show_default=True, help="Where to write the report."
+)
+@click.option("--verbose", "-v", is_flag=True, help="Show details of errors, such as a program's traceback.")
+def report_command(**options: Any) -> None:
+    """Compliance evidence: each control of a framework, its rules, pass/fail per stack (Markdown and HTML)."""
+    sys.exit(run_guarded(lambda: _report(**options), options["verbose"]))
+
+
+def _report(
+    framework: str,
+    stacks: tuple[str, ...],
+    program: str | None,
+    previews: tuple[str, ...],
+    states: tuple[str, ...],
+    config: tuple[str, ...],
+    settings_file: str | None,
+    waivers_file: str | None,
+    policies: str | None,
+    output_dir: str,
+    verbose: bool,
+) -> int:
+    """Check the sources like ``check`` does, then write ``lockdown-<framework>.md`` and ``.html``."""
+    from pathlib import Path
+
+    from lockdown import governance
+    from lockdown.atomic import check_output_directory, write_atomic
+    from lockdown.engine import load_engine
+    from lockdown.reports import compliance
+    from lockdown.settings import load_settings_file
+
+    check_output_directory(Path(output_dir) / f"lockdown-{framework}.md")
+    overrides = load_settings_file(settings_file) if settings_file else {}
+    loaders = _source_loaders(stacks, program, previews, states, config, verbose)
+    try:
+        engine = load_engine(policies, opa_url=None, background_checks=True)
+        run = governance.Run(governance.file_waivers(waivers_file, engine.rules))
+        result = _check_sources(loaders, engine, overrides, settings_file, False, verbose, run)
+    except BaseException:
+        _cancel_plans(loaders)
+        raise
+    if result.errors:  # evidence from a partial run would claim controls it did not check
+        raise LockdownError(f"no report written: {result.errors[0]}")
+    governance.refuse_unmatched_waivers(result)
+    data = compliance.context(result, framework, run.today)
+    markdown, page = compliance.render_markdown(data), compliance.render_html(data)
+    target = Path(output_dir)
+    write_atomic(target / f"lockdown-{framework}.md", markdown)
+    write_atomic(target / f"lockdown-{framework}.html", page)
+    click.echo(
+        f"wrote {target / f'lockdown-{framework}.md'} and .html: {len(data['controls'])} controls, "
+        f"{data['counts']['fail']} failing"
+    )
+    return 1 if data["counts"]["fail"] else 0
+
+
 @main.group("waivers")
 def waivers_group() -> None:
     """Inspect waivers (waivers.yaml, --waivers FILE, the waivers setting of --settings)."""

@@ -61,6 +61,8 @@ class CheckResult:
     sources: list[str] = field(default_factory=list)
     #: The waivers in force (``Waiver.to_json()`` plus ``origin``, ``matched`` and ``days_left``).
     waivers: list[dict[str, Any]] = field(default_factory=list)
+    #: The stacks checked (a stack with no finding is named too).
+    stacks: list[str] = field(default_factory=list)
 
     @property
     def blocking(self) -> list[Finding]:
@@ -85,6 +87,7 @@ class CheckResult:
         self.warnings.extend(w for w in other.warnings if w not in self.warnings)
         self.errors.extend(other.errors)
         self.sources.extend(other.sources)
+        self.stacks.extend(stack for stack in other.stacks if stack not in self.stacks)
         known = {(entry["origin"], entry["rule"], entry["resource"]): entry for entry in self.waivers}
         for entry in other.waivers:
             same = known.get((entry["origin"], entry["rule"], entry["resource"]))
@@ -136,6 +139,7 @@ def check(
         warnings=warnings,
         sources=[loaded.source],
         waivers=[_in_force(waiver, findings, on) for waiver in found.active],
+        stacks=[loaded.stack or "unknown"],
     )
 
 
