@@ -261,3 +261,18 @@ def test_hundreds_of_resources_with_suggestions_stay_under_the_limit_with_counts
     shown = len(table_rows(text))
     assert shown > 100 and shown + int(match.group(1)) == 1200
     assert text.count("<details>") == text.count("</details>") == len(re.findall("^#### ", text, re.M))
+
+
+def test_every_rule_suggestion_is_valid_python_once_filled_in() -> None:
+    import ast
+
+    from lockdown.engine.policyset import load_policy_set
+    from lockdown.reports.markdown import _suggestion
+
+    fixes = {rule.id: rule.fix_python for rule in load_policy_set().rules if rule.fix_python}
+    assert len(fixes) >= 8
+    for rule_id, template in fixes.items():
+        lines = _suggestion(rule_id, template, "raw-events")
+        code = "\n".join(lines[lines.index("```python") + 1 : lines.index("```")])
+        assert "$" not in code, rule_id
+        ast.parse(code)

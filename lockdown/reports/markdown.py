@@ -207,7 +207,7 @@ def _suggestion(rule_id: str, template: str, name: str) -> list[str]:
     code = Template(template).safe_substitute(name=safe_name, var=variable)[:SUGGESTION_LIMIT]
     fence = "`" * max([3, *(len(run) + 1 for run in re.findall("`+", code))])
     summary = f"<summary>Suggested change for {html.escape(rule_id)} (Pulumi Python)</summary>"
-    return ["<details>", summary, "", f"{fence}python", *code.splitlines(), fence, "", "</details>", ""]
+    return ["", "<details>", summary, "", f"{fence}python", *code.splitlines(), fence, "", "</details>"]
 
 
 def _waivers_block(result: CheckResult) -> Block:
