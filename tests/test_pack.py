@@ -408,6 +408,17 @@ def test_waiver_in_pack_settings_turns_the_finding_advisory_like_check(policies:
     assert f"[waived until {expires}: demo bucket]" in found[0].message
 
 
+def test_a_critical_waiver_with_one_approver_fails_closed_in_the_gate_too(policies: Path) -> None:
+    expires = (date.today() + timedelta(days=30)).isoformat()
+    waiver = {"rule": "LD-T-001", "resource": "public", "reason": "r", "owner": "o", "ticket": "T", "approver": "alice"}
+    with launch(policies=policies) as pack:
+        pack.configure({"lockdown-settings": {"waivers": [{**waiver, "expires": expires}]}})
+        with pytest.raises(grpc.RpcError) as raised:
+            pack.analyze(bucket("public", acl="public-read"))
+    assert raised.value.code() == grpc.StatusCode.INTERNAL
+    assert "needs 2 distinct approvers" in raised.value.details()
+
+
 def test_invalid_settings_fail_closed(policies: Path) -> None:
     with launch(policies=policies) as pack:
         pack.configure({"lockdown-settings": {"maxRetentionDays": "forever"}})
