@@ -161,6 +161,7 @@ def test_a_baseline_keeps_existing_findings_advisory_across_unrelated_changes(tm
     )
     assert code == 0 and same["summary"]["blocking"] == 0
     assert len(same["findings"]) == len(original["findings"])
+    assert all(f["baselined"] for f in same["findings"])
 
     code, grown = check_json(
         "--preview-json", str(changed_stack(tmp_path, new_bucket=True)), "--baseline", str(baseline)
@@ -168,6 +169,7 @@ def test_a_baseline_keeps_existing_findings_advisory_across_unrelated_changes(tm
     assert code == 1
     blocking = {f["name"] for f in grown["findings"] if f["blocking"]}
     assert blocking == {"screenshots"}
+    assert {f["name"] for f in grown["findings"] if not f["baselined"]} == {"screenshots"}
     # recording again from the reordered stack gives the same baseline, byte for byte
     again = tmp_path / "again.json"
     check_json("--preview-json", str(changed_stack(tmp_path, new_bucket=False)), "--write-baseline", str(again))

@@ -14,7 +14,7 @@ from tests.test_reports_common import RULES, empty_result, finding, mixed_result
 
 FINDING_KEYS = [
     "rule", "title", "severity", "enforcement", "blocking", "urn", "type", "name", "message", "remediation",
-    "waiver", "frameworks", "stack",
+    "waiver", "frameworks", "stack", "baselined",
 ]  # fmt: skip
 
 
@@ -49,6 +49,7 @@ def test_findings_have_the_design_keys_in_order_and_sort_key_order() -> None:
         "waiver": None,
         "frameworks": ["CIS AWS Foundations 2.1.4", "GDPR Art. 32"],
         "stack": "prod",
+        "baselined": False,
     }
 
 
@@ -152,6 +153,7 @@ REPORT_SCHEMA = {
                     },
                     "frameworks": {"type": "array", "items": STRING},
                     "stack": {"type": ["string", "null"]},
+                    "baselined": {"type": "boolean"},
                 },
             },
         },

@@ -44,9 +44,11 @@ def summary_line(result: CheckResult) -> str:
 
 
 def status(finding: Finding) -> str:
-    """``blocking``, ``waived`` or ``advisory``: what a finding means for the deployment."""
+    """``blocking``, ``waived``, ``baseline`` (recorded by ``--baseline``) or ``advisory``."""
     if finding.waiver is not None:
         return "waived"
+    if finding.baselined:
+        return "baseline"
     return "blocking" if finding.blocking else "advisory"
 
 

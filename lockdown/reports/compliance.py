@@ -93,7 +93,7 @@ def render_html(data: dict[str, Any]) -> str:
 
 def _status(finding: Finding) -> str:
     state = finding_status(finding)
-    return "fail" if state == "blocking" else state
+    return "fail" if state in ("blocking", "baseline") else state  # a baselined finding still violates
 
 
 def _natural(text: str) -> list[Any]:

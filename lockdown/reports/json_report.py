@@ -50,6 +50,7 @@ def finding_json(finding: Finding) -> dict[str, Any]:
         "waiver": _waiver(finding.waiver),
         "frameworks": list(finding.frameworks),
         "stack": finding.stack,
+        "baselined": finding.baselined,
     }
 
 

@@ -145,9 +145,9 @@ def _plural(count: int, noun: str) -> str:
 def _blocks(result: CheckResult, options: RenderOptions) -> list[Block]:
     """Sections in display order: what was accepted comes right under the verdict, never folded away."""
     with_stack = multi_stack(result)
-    groups: dict[str, list[Finding]] = {"blocking": [], "advisory": [], "waived": [], "baselined": []}
+    groups: dict[str, list[Finding]] = {"blocking": [], "advisory": [], "waived": [], "baseline": []}
     for finding in sorted_findings(result):
-        groups["baselined" if finding.baselined else status(finding)].append(finding)
+        groups[status(finding)].append(finding)
     blocks = [_list_block("errors", "### Errors (the check could not be completed)", result.errors)]
     blocks.append(_waivers_block(result))
     if groups["waived"]:
@@ -160,7 +160,7 @@ def _blocks(result: CheckResult, options: RenderOptions) -> list[Block]:
         by_resource[0].head = ["### Blocking findings, by resource", "", *by_resource[0].head]
     blocks.extend(by_resource)
     blocks.append(_details("advisory findings", _by_resource(groups["advisory"]), with_stack, FINDING_COLUMNS))
-    baselined = _by_resource(groups["baselined"])
+    baselined = _by_resource(groups["baseline"])
     blocks.append(_details("existing findings in the baseline", baselined, with_stack, FINDING_COLUMNS))
     blocks.append(_list_block("warnings", "### Warnings (things the check could not see)", result.warnings))
     if options.readers:
