@@ -13,7 +13,7 @@ from typing import Any
 from lockdown.engine.evaluation import Engine, Violation
 from lockdown.engine.metadata import Rule  # re-exported: reports read rules through findings
 from lockdown.model import LoadedStack, Resource
-from lockdown.waivers import Waiver, WaiverSet, find_waiver, load_waivers, ran_out_note, unmatched_error
+from lockdown.waivers import Waiver, WaiverSet, find_waiver, load_waivers, ran_out_note
 
 __all__ = ["CheckResult", "Finding", "Rule", "check", "sort_key"]
 
@@ -98,7 +98,11 @@ class CheckResult:
 
     def unmatched_waivers(self) -> list[str]:
         """An error for each waiver in force that matched no finding of the whole run."""
-        return [entry["unmatched"] for entry in self.waivers if not entry["matched"]]
+        return [
+            f"{entry['origin']} ({entry['rule']} on {entry['resource']}) matches no finding: remove or fix it"
+            for entry in self.waivers
+            if not entry["matched"]
+        ]
 
 
 def check(
@@ -150,7 +154,6 @@ def _in_force(waiver: Waiver, findings: list[Finding], on: date) -> dict[str, An
         "origin": waiver.origin,
         "matched": matched,
         "days_left": waiver.days_left(on),
-        "unmatched": unmatched_error(waiver),
     }
 
 

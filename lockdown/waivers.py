@@ -6,7 +6,7 @@ who owns the fix, the ticket, who approved it and until when. Acceptance must ne
 permanent or anonymous by accident, so a waiver is refused when a field is missing, when it
 runs more than ``MAX_DAYS`` ahead, when it names a rule that does not exist, or when it waives
 a critical rule with fewer than two distinct approvers; one that matches no finding is refused
-by the caller (``unmatched``). A waiver stops applying on its expiry date, and the finding it
+by the caller (``CheckResult.unmatched_waivers``). A waiver stops applying on its expiry date, and the finding it
 covered blocks again with a message saying so.
 """
 
@@ -121,10 +121,6 @@ def find_waiver(waivers: list[Waiver], rule_id: str, urn: str, name: str) -> Wai
 def ran_out_note(waiver: Waiver) -> str:
     """What a finding whose waiver expired says, so nobody wonders why it blocks again."""
     return f"[the waiver for this finding ({waiver.ticket}, owner {waiver.owner}) ran out on {waiver.expires}]"
-
-
-def unmatched_error(waiver: Waiver) -> str:
-    return f"{waiver.origin} ({waiver.rule} on {waiver.resource}) matches no finding: remove or fix it"
 
 
 def read_waivers_file(path: str | Path) -> list[Any]:

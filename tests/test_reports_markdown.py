@@ -187,7 +187,6 @@ def in_force(rule_id: str, resource: str, matched: int, days_left: int = 20) -> 
         "origin": "waivers.yaml: waiver 1",
         "matched": matched,
         "days_left": days_left,
-        "unmatched": "",
     }
 
 
