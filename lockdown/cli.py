@@ -21,6 +21,9 @@ from lockdown.console import gc_paused, run_guarded
 from lockdown.errors import LockdownError, PolicyError
 from lockdown.reports import FORMATS as REPORT_FORMATS
 
+#: What ``--policies`` defaults to (``lockdown.engine.policyset.DEFAULT_POLICIES``).
+POLICIES_HELP = "Policies directory (default: the policies bundled with lockdown; in a checkout, its policies/)."
+
 
 class LazyGroup(click.Group):
     """A group whose heavier subcommands (drift, merge) are imported only when run, keeping start-up fast."""
@@ -67,9 +70,7 @@ def main() -> None:
     type=click.Path(dir_okay=False),
     help="Lockdown settings YAML (overrides lockdown: config).",
 )
-@click.option(
-    "--policies", type=click.Path(file_okay=False), help="Policies directory (default: the bundled policies/)."
-)
+@click.option("--policies", type=click.Path(file_okay=False), help=POLICIES_HELP)
 @click.option("--opa-url", metavar="URL", help="Evaluate on this OPA server instead of the embedded engine.")
 @click.option("--readers", is_flag=True, help="Include the reader report: who can read each restricted store, and how.")
 @click.option("--format", "fmt", type=click.Choice(tuple(REPORT_FORMATS)), default="text", show_default=True)
@@ -251,9 +252,7 @@ def _start_program(program_dir: str, stack: str, config: tuple[str, ...], verbos
 
 
 @main.command("test")
-@click.option(
-    "--policies", type=click.Path(file_okay=False), help="Policies directory (default: the bundled policies/)."
-)
+@click.option("--policies", type=click.Path(file_okay=False), help=POLICIES_HELP)
 @click.option("--coverage", is_flag=True, help="Report line coverage of the policies.")
 @click.option("--min-coverage", type=float, default=None, help="Fail when total coverage is below this percentage.")
 def test_command(policies: str | None, coverage: bool, min_coverage: float | None) -> None:
@@ -278,9 +277,7 @@ def test_command(policies: str | None, coverage: bool, min_coverage: float | Non
 
 
 @main.command("rules")
-@click.option(
-    "--policies", type=click.Path(file_okay=False), help="Policies directory (default: the bundled policies/)."
-)
+@click.option("--policies", type=click.Path(file_okay=False), help=POLICIES_HELP)
 @click.option("--format", "fmt", type=click.Choice(("markdown", "json")), default="markdown", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False), help="Write here (atomically) instead of stdout.")
 def rules_command(policies: str | None, fmt: str, output: str | None) -> None:
@@ -312,7 +309,7 @@ def rules_command(policies: str | None, fmt: str, output: str | None) -> None:
 @click.option(
     "--waivers", "waivers_file", type=click.Path(dir_okay=False), help="Waivers YAML (default: ./waivers.yaml)."
 )
-@click.option("--policies", type=click.Path(file_okay=False), help="Policies directory (default: the bundled one).")
+@click.option("--policies", type=click.Path(file_okay=False), help=POLICIES_HELP)
 @click.option(
     "--output-dir", type=click.Path(file_okay=False), default=".", show_default=True, help="Where to write the report."
 )
@@ -379,9 +376,7 @@ def waivers_group() -> None:
     "--waivers", "waivers_file", type=click.Path(dir_okay=False), help="Waivers YAML (default: ./waivers.yaml)."
 )
 @click.option("--settings", "settings_file", type=click.Path(dir_okay=False), help="Lockdown settings YAML.")
-@click.option(
-    "--policies", type=click.Path(file_okay=False), help="Policies directory (default: the bundled policies/)."
-)
+@click.option("--policies", type=click.Path(file_okay=False), help=POLICIES_HELP)
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
 def waivers_list(waivers_file: str | None, settings_file: str | None, policies: str | None, fmt: str) -> None:
     """Every waiver with its days left, soonest first; a bad waiver is an error (exit 2)."""
@@ -394,6 +389,22 @@ def waivers_list(waivers_file: str | None, settings_file: str | None, policies: 
 
         listed = waivers_to_list(waivers_file, settings_file, load_policy_set(policies).rules)
         click.echo(json.dumps({"waivers": listed}, indent=2) if fmt == "json" else render_waiver_list(listed))
+        return 0
+
+    sys.exit(run_guarded(action))
+
+
+@main.command("pack-path")
+def pack_path_command() -> None:
+    """Print the directory of the bundled policy pack: `pulumi preview --policy-pack $(lockdown pack-path)`."""
+
+    def action() -> int:
+        from lockdown.engine.policyset import DEFAULT_POLICIES
+
+        pack = DEFAULT_POLICIES / "pack"
+        if not (pack / "PulumiPolicy.yaml").is_file():
+            raise LockdownError(f"{pack}: no policy pack here (PulumiPolicy.yaml missing)")
+        click.echo(str(pack))
         return 0
 
     sys.exit(run_guarded(action))

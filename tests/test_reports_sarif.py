@@ -18,8 +18,8 @@ from lockdown.reports.sarif import fingerprint, render
 from tests.test_reports_common import RULES, empty_result, finding, mixed_result, rule
 
 REPO = Path(__file__).resolve().parents[1]
-#: The schema lives in ``shared/`` beside the repository (``<repo>/../shared/schemas``).
-SCHEMA_PATH = REPO / ".." / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+#: The official schema, kept in the repository (origin and licence: tests/schemas/README.md).
+SCHEMA_PATH = REPO / "tests" / "schemas" / "sarif-schema-2.1.0.json"
 
 
 @cache
