@@ -66,8 +66,6 @@ def waivers_to_list(waivers_file: str | None, settings_file: str | None, rules: 
     if settings_file:
         entries = resolve({}, load_settings_file(settings_file), origin=settings_file)["waivers"]
         found.append(waivers.load_waivers(entries, on, rules, origin=settings_file))
-    if found == [None]:
-        raise LockdownError(f"no waivers to list: no ./{waivers.DEFAULT_FILE}, and no --waivers or --settings file")
     listed = []
     for group in found:
         for waiver in [*group.active, *group.expired] if group else []:

@@ -225,3 +225,8 @@ def test_an_unquoted_yaml_date_in_a_stack_file_works(tmp_path: Path) -> None:
     assert [(f["rule"], f["waiver"]["expires"]) for f in document["findings"] if f["waiver"]] == [
         ("LD-S3-001", "2027-01-01")
     ]
+
+
+def test_waivers_list_with_no_waivers_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert run("waivers", "list")[:2] == (0, "no waivers\n")
