@@ -114,7 +114,6 @@ def _check(
 ) -> int:
     from lockdown import governance
     from lockdown.atomic import check_output_directory
-    from lockdown.engine import load_engine
     from lockdown.reports import RenderOptions, render
     from lockdown.settings import load_settings_file
 
@@ -123,15 +122,7 @@ def _check(
     overrides = load_settings_file(settings_file) if settings_file else {}
     known = governance.read_baseline(baseline) if baseline else frozenset()
     loaders = _source_loaders(stacks, program, previews, states, config, verbose)
-    try:
-        # The policy checks run in the background while the first source is read; a policy
-        # error surfaces at its first evaluation and stops the whole run (PolicyError).
-        engine = load_engine(policies, opa_url, background_checks=True)
-        run = governance.Run(governance.file_waivers(waivers_file, engine.rules), known)
-        result = _check_sources(loaders, engine, overrides, settings_file, readers, verbose, run)
-    except BaseException:
-        _cancel_plans(loaders)
-        raise
+    result, run = _evaluate(loaders, policies, opa_url, overrides, settings_file, readers, verbose, waivers_file, known)
     for error in result.errors:
         _fail(error)
     governance.refuse_unmatched_waivers(result)
@@ -142,6 +133,32 @@ def _check(
     options = RenderOptions(color=color, readers=readers, width=width, remediation=verbose)
     _emit(render(result, fmt, options), output)
     return result.exit_code
+
+
+def _evaluate(
+    loaders: list[tuple[str, Callable[[], Any]]],
+    policies: str | None,
+    opa_url: str | None,
+    overrides: dict[str, Any],
+    settings_file: str | None,
+    readers: bool,
+    verbose: bool,
+    waivers_file: str | None,
+    baseline: frozenset[tuple[str, str]] = frozenset(),
+) -> tuple[Any, Any]:
+    """Load the engine and the waivers file, check every source; the result and the run (its date)."""
+    from lockdown import governance
+    from lockdown.engine import load_engine
+
+    try:
+        # The policy checks run in the background while the first source is read; a policy
+        # error surfaces at its first evaluation and stops the whole run (PolicyError).
+        engine = load_engine(policies, opa_url, background_checks=True)
+        run = governance.Run(governance.file_waivers(waivers_file, engine.rules), baseline)
+        return _check_sources(loaders, engine, overrides, settings_file, readers, verbose, run), run
+    except BaseException:
+        _cancel_plans(loaders)
+        raise
 
 
 def _check_sources(
@@ -337,20 +354,13 @@ def _report(
 
     from lockdown import governance
     from lockdown.atomic import check_output_directory, write_atomic
-    from lockdown.engine import load_engine
     from lockdown.reports import compliance
     from lockdown.settings import load_settings_file
 
     check_output_directory(Path(output_dir) / f"lockdown-{framework}.md")
     overrides = load_settings_file(settings_file) if settings_file else {}
     loaders = _source_loaders(stacks, program, previews, states, config, verbose)
-    try:
-        engine = load_engine(policies, opa_url=None, background_checks=True)
-        run = governance.Run(governance.file_waivers(waivers_file, engine.rules))
-        result = _check_sources(loaders, engine, overrides, settings_file, False, verbose, run)
-    except BaseException:
-        _cancel_plans(loaders)
-        raise
+    result, run = _evaluate(loaders, policies, None, overrides, settings_file, False, verbose, waivers_file)
     if result.errors:  # evidence from a partial run would claim controls it did not check
         raise LockdownError(f"no report written: {result.errors[0]}")
     governance.refuse_unmatched_waivers(result)

@@ -11,10 +11,10 @@ import yaml
 from lockdown.engine import load_engine
 from lockdown.errors import LockdownError
 from lockdown.findings import check
-from lockdown.model import LoadedStack, Resource
 from lockdown.settings import load_settings_file, resolve
 from lockdown.waivers import find_waiver, load_waivers, parse_waivers, read_waivers_file
 from tests.policy_fixtures import write_rule
+from tests.test_check_core import stack
 
 TODAY = date(2026, 12, 3)
 
@@ -31,20 +31,6 @@ def waiver(**changes: object) -> dict:
     }
     entry.update(changes)
     return {key: value for key, value in entry.items() if value is not None}
-
-
-def stack(*names: str) -> LoadedStack:
-    resources = [
-        Resource(
-            urn=f"urn:pulumi:dev::p::aws:s3/bucket:Bucket::{n}",
-            type="aws:s3/bucket:Bucket",
-            name=n,
-            properties={},
-            source="state",
-        )
-        for n in names
-    ]
-    return LoadedStack(resources=resources, source="test", stack="dev")
 
 
 @pytest.fixture
