@@ -80,6 +80,18 @@ def main() -> None:
     type=click.Path(exists=True, file_okay=False),
     help="Root that SARIF file locations are relative to (default: the git work tree of the current directory).",
 )
+@click.option(
+    "--waivers",
+    "waivers_file",
+    type=click.Path(dir_okay=False),
+    help="Waivers YAML (default: ./waivers.yaml if it exists).",
+)
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False),
+    help="Findings in this baseline are advisory; new ones block.",
+)
+@click.option("--write-baseline", type=click.Path(dir_okay=False), help="Record this run's findings as a baseline.")
 @click.option("--verbose", "-v", is_flag=True, help="Show details of errors, such as a program's traceback.")
 def check(**options: Any) -> None:
     """Evaluate the policies on a program, a preview or a state file."""
@@ -102,28 +114,30 @@ def _check(
     output: str | None,
     verbose: bool,
     source_root: str | None = None,
+    waivers_file: str | None = None,
+    baseline: str | None = None,
+    write_baseline: str | None = None,
 ) -> int:
+    from lockdown import governance
     from lockdown.atomic import check_output_directory
-    from lockdown.engine import load_engine
     from lockdown.progress import progress, wanted
     from lockdown.reports import RenderOptions, render
     from lockdown.settings import load_settings_file
 
     check_output_directory(output)
+    check_output_directory(write_baseline)
     overrides = load_settings_file(settings_file) if settings_file else {}
+    known = governance.read_baseline(baseline) if baseline else frozenset()
     loaders = _source_loaders(stacks, program, previews, states, config, verbose)
-    try:
-        # The policy checks run in the background while the first source is read; a policy
-        # error surfaces at its first evaluation and stops the whole run (PolicyError).
-        with progress(wanted(fmt)) as tracker:
-            tracker.stage("loading the policies")
-            engine = load_engine(policies, opa_url, background_checks=True)
-            result = _check_sources(loaders, engine, overrides, settings_file, readers, verbose, tracker)
-    except BaseException:
-        _cancel_plans(loaders)
-        raise
+    with progress(wanted(fmt)) as tracker:
+        result, run = _evaluate(
+            loaders, policies, opa_url, overrides, settings_file, readers, verbose, waivers_file, known, tracker
+        )
     for error in result.errors:
         _fail(error)
+    governance.refuse_unmatched_waivers(result)
+    if write_baseline:
+        governance.write_baseline(write_baseline, result, run.today)
     color = output is None and fmt == "text" and sys.stdout.isatty()
     width = shutil.get_terminal_size().columns if color else None
     options = RenderOptions(color=color, readers=readers, width=width, remediation=verbose)
@@ -144,6 +158,37 @@ def _sarif_options(options: Any, source_root: str | None) -> Any:
     return dataclasses.replace(options, source_root=root, rules_doc=rules_doc_url(os.environ, root))
 
 
+def _evaluate(
+    loaders: list[tuple[str, Callable[[], Any]]],
+    policies: str | None,
+    opa_url: str | None,
+    overrides: dict[str, Any],
+    settings_file: str | None,
+    readers: bool,
+    verbose: bool,
+    waivers_file: str | None,
+    baseline: frozenset[tuple[str, str]] = frozenset(),
+    tracker: Any = None,
+) -> tuple[Any, Any]:
+    """Load the engine and the waivers file, check every source; the result and the run (its date)."""
+    from lockdown import governance
+    from lockdown.engine import load_engine
+    from lockdown.progress import Tracker
+
+    tracker = tracker or Tracker()
+
+    try:
+        # The policy checks run in the background while the first source is read; a policy
+        # error surfaces at its first evaluation and stops the whole run (PolicyError).
+        tracker.stage("loading the policies")
+        engine = load_engine(policies, opa_url, background_checks=True)
+        run = governance.Run(governance.file_waivers(waivers_file, engine.rules), baseline)
+        return _check_sources(loaders, engine, overrides, settings_file, readers, verbose, run, tracker), run
+    except BaseException:
+        _cancel_plans(loaders)
+        raise
+
+
 def _check_sources(
     loaders: list[tuple[str, Callable[[], Any]]],
     engine: Any,
@@ -151,11 +196,17 @@ def _check_sources(
     settings_file: str | None,
     readers: bool,
     verbose: bool,
-    tracker: Any,
+    run: Any = None,
+    tracker: Any = None,
 ) -> Any:
     """Load and check each source in turn; a source that fails is an error that does not hide the others."""
     from lockdown.findings import CheckResult, check
+    from lockdown.governance import Run
+    from lockdown.progress import Tracker
     from lockdown.settings import from_pulumi_config, resolve
+
+    run = run or Run()
+    tracker = tracker or Tracker()
 
     result = CheckResult(rules=engine.rules)
     for number, (label, load) in enumerate(loaders, start=1):
@@ -168,7 +219,8 @@ def _check_sources(
                     f"{label}: no lockdown: settings in the stack config and no --settings file: evaluated with the "
                     "strictest defaults (nobody is an allowed reader)"
                 )
-            result.merge(check(loaded, engine, settings, readers=readers))
+            waivers_origin = (settings_file if "waivers" in overrides else None) or label
+            result.merge(check(loaded, engine, settings, readers=readers, **run.options(waivers_origin)))
         except PolicyError:
             raise
         except LockdownError as err:
@@ -288,6 +340,97 @@ def rules_command(policies: str | None, fmt: str, output: str | None) -> None:
         policy_set = load_policy_set(policies)
         EmbeddedEngine(policy_set, include_tests=True)  # a catalogue of policies that do not compile is an error
         _emit(render_rules(policy_set, fmt), output)
+        return 0
+
+    sys.exit(run_guarded(action))
+
+
+@main.command("report")
+@click.option(
+    "--framework", type=click.Choice(("cis", "soc2", "iso27001", "gdpr")), required=True, help="The framework."
+)
+@click.option("--stack", "stacks", multiple=True, metavar="NAME", help="Plan this stack of the program (repeatable).")
+@click.option("--program", type=click.Path(file_okay=False), help="Pulumi Python project (default: .).")
+@click.option("--preview-json", "previews", multiple=True, type=click.Path(dir_okay=False), help="A preview JSON.")
+@click.option("--state", "states", multiple=True, type=click.Path(dir_okay=False), help="A stack export.")
+@click.option("--config", "config", multiple=True, metavar="KEY=VALUE", help="Pulumi stack config for planning.")
+@click.option("--settings", "settings_file", type=click.Path(dir_okay=False), help="Lockdown settings YAML.")
+@click.option(
+    "--waivers", "waivers_file", type=click.Path(dir_okay=False), help="Waivers YAML (default: ./waivers.yaml)."
+)
+@click.option("--policies", type=click.Path(file_okay=False), help=POLICIES_HELP)
+@click.option(
+    "--output-dir", type=click.Path(file_okay=False), default=".", show_default=True, help="Where to write the report."
+)
+@click.option("--verbose", "-v", is_flag=True, help="Show details of errors, such as a program's traceback.")
+def report_command(**options: Any) -> None:
+    """Compliance evidence: each control of a framework, its rules, pass/fail per stack (Markdown and HTML)."""
+    sys.exit(run_guarded(lambda: _report(**options), options["verbose"]))
+
+
+def _report(
+    framework: str,
+    stacks: tuple[str, ...],
+    program: str | None,
+    previews: tuple[str, ...],
+    states: tuple[str, ...],
+    config: tuple[str, ...],
+    settings_file: str | None,
+    waivers_file: str | None,
+    policies: str | None,
+    output_dir: str,
+    verbose: bool,
+) -> int:
+    """Check the sources like ``check`` does, then write ``lockdown-<framework>.md`` and ``.html``."""
+    from pathlib import Path
+
+    from lockdown import governance
+    from lockdown.atomic import check_output_directory, write_atomic
+    from lockdown.reports import compliance
+    from lockdown.settings import load_settings_file
+
+    check_output_directory(Path(output_dir) / f"lockdown-{framework}.md")
+    overrides = load_settings_file(settings_file) if settings_file else {}
+    loaders = _source_loaders(stacks, program, previews, states, config, verbose)
+    result, run = _evaluate(loaders, policies, None, overrides, settings_file, False, verbose, waivers_file)
+    if result.errors:  # evidence from a partial run would claim controls it did not check
+        raise LockdownError(f"no report written: {result.errors[0]}")
+    governance.refuse_unmatched_waivers(result)
+    data = compliance.context(result, framework, run.today)
+    markdown, page = compliance.render_markdown(data), compliance.render_html(data)
+    target = Path(output_dir)
+    write_atomic(target / f"lockdown-{framework}.md", markdown)
+    write_atomic(target / f"lockdown-{framework}.html", page)
+    click.echo(
+        f"wrote {target / f'lockdown-{framework}.md'} and .html: {len(data['controls'])} controls, "
+        f"{data['counts']['fail']} failing"
+    )
+    return 1 if data["counts"]["fail"] else 0
+
+
+@main.group("waivers")
+def waivers_group() -> None:
+    """Inspect waivers (waivers.yaml, --waivers FILE, the waivers setting of --settings)."""
+
+
+@waivers_group.command("list")
+@click.option(
+    "--waivers", "waivers_file", type=click.Path(dir_okay=False), help="Waivers YAML (default: ./waivers.yaml)."
+)
+@click.option("--settings", "settings_file", type=click.Path(dir_okay=False), help="Lockdown settings YAML.")
+@click.option("--policies", type=click.Path(file_okay=False), help=POLICIES_HELP)
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
+def waivers_list(waivers_file: str | None, settings_file: str | None, policies: str | None, fmt: str) -> None:
+    """Every waiver with its days left, soonest first; a bad waiver is an error (exit 2)."""
+
+    def action() -> int:
+        import json
+
+        from lockdown.engine.policyset import load_policy_set
+        from lockdown.governance import render_waiver_list, waivers_to_list
+
+        listed = waivers_to_list(waivers_file, settings_file, load_policy_set(policies).rules)
+        click.echo(json.dumps({"waivers": listed}, indent=2) if fmt == "json" else render_waiver_list(listed))
         return 0
 
     sys.exit(run_guarded(action))

@@ -13,7 +13,7 @@ from typing import Any
 from lockdown.engine.evaluation import Engine, Violation
 from lockdown.engine.metadata import Rule  # re-exported: reports read rules through findings
 from lockdown.model import LoadedStack, Resource
-from lockdown.waivers import Waiver, find_waiver, parse_waivers
+from lockdown.waivers import Waiver, WaiverSet, find_waiver, load_waivers, ran_out_note
 
 __all__ = ["CheckResult", "Finding", "Rule", "check", "sort_key"]
 
@@ -39,6 +39,8 @@ class Finding:
     stack: str | None = None
     file: str | None = None
     line: int | None = None
+    #: In the ``--baseline`` file: an existing finding, advisory until fixed.
+    baselined: bool = False
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -57,6 +59,10 @@ class CheckResult:
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    #: The waivers in force (``Waiver.to_json()`` plus ``origin``, ``matched`` and ``days_left``).
+    waivers: list[dict[str, Any]] = field(default_factory=list)
+    #: The stacks checked (a stack with no finding is named too).
+    stacks: list[str] = field(default_factory=list)
 
     @property
     def blocking(self) -> list[Finding]:
@@ -81,6 +87,22 @@ class CheckResult:
         self.warnings.extend(w for w in other.warnings if w not in self.warnings)
         self.errors.extend(other.errors)
         self.sources.extend(other.sources)
+        self.stacks.extend(stack for stack in other.stacks if stack not in self.stacks)
+        known = {(entry["origin"], entry["rule"], entry["resource"]): entry for entry in self.waivers}
+        for entry in other.waivers:
+            same = known.get((entry["origin"], entry["rule"], entry["resource"]))
+            if same is None:
+                self.waivers.append(dict(entry))
+            else:  # the same file's waiver applied to another stack
+                same["matched"] += entry["matched"]
+
+    def unmatched_waivers(self) -> list[str]:
+        """An error for each waiver in force that matched no finding of the whole run."""
+        return [
+            f"{entry['origin']} ({entry['rule']} on {entry['resource']}) matches no finding: remove or fix it"
+            for entry in self.waivers
+            if not entry["matched"]
+        ]
 
 
 def check(
@@ -90,15 +112,27 @@ def check(
     *,
     readers: bool = False,
     today: date | None = None,
+    waivers: WaiverSet | None = None,
+    waivers_origin: str = "settings",
+    baseline: frozenset[tuple[str, str]] = frozenset(),
 ) -> CheckResult:
-    """Evaluate every rule on a loaded stack and turn the violations into findings."""
-    waivers, waiver_warnings = parse_waivers(settings.get("waivers", []), today or date.today())
+    """Evaluate every rule on a loaded stack and turn the violations into findings.
+
+    ``waivers`` (from a waivers file) apply with those of the ``waivers`` setting; a finding
+    whose (URN, rule) is in ``baseline`` is advisory.
+    """
+    on = today or date.today()
+    found = load_waivers(settings.get("waivers", []), on, engine.rules, waivers_origin)
+    if waivers is not None:
+        found = WaiverSet(
+            [*waivers.active, *found.active], [*waivers.expired, *found.expired], [*waivers.warnings, *found.warnings]
+        )
     evaluation = engine.evaluate(loaded.resources, settings, readers=readers)
     by_urn = {resource.urn: resource for resource in loaded.resources}
-    findings = [_finding(v, by_urn.get(v.urn), waivers, loaded) for v in evaluation.violations]
+    findings = [_finding(v, by_urn.get(v.urn), found, loaded, baseline) for v in evaluation.violations]
     findings.sort(key=sort_key)
     reader_entries = [dict(entry, stack=loaded.stack) for entry in evaluation.readers]
-    warnings = list(loaded.warnings) + waiver_warnings
+    warnings = list(loaded.warnings) + found.warnings
     if readers and not engine.policy_set.has_readers:
         warnings.append("the policies define no reader report (package lockdown.readers): --readers shows nothing")
     return CheckResult(
@@ -108,7 +142,19 @@ def check(
         readers=reader_entries,
         warnings=warnings,
         sources=[loaded.source],
+        waivers=[_in_force(waiver, findings, on) for waiver in found.active],
+        stacks=[loaded.stack or "unknown"],
     )
+
+
+def _in_force(waiver: Waiver, findings: list[Finding], on: date) -> dict[str, Any]:
+    matched = sum(1 for finding in findings if finding.waiver is not None and finding.waiver == waiver.to_json())
+    return {
+        **waiver.to_json(),
+        "origin": waiver.origin,
+        "matched": matched,
+        "days_left": waiver.days_left(on),
+    }
 
 
 def sort_key(finding: Finding) -> tuple:
@@ -116,26 +162,38 @@ def sort_key(finding: Finding) -> tuple:
     return (not finding.blocking, SEVERITY_ORDER.get(finding.severity, 9), finding.rule, finding.urn)
 
 
-def _finding(violation: Violation, resource: Resource | None, waivers: list[Waiver], loaded: LoadedStack) -> Finding:
+def _finding(
+    violation: Violation,
+    resource: Resource | None,
+    waivers: WaiverSet,
+    loaded: LoadedStack,
+    baseline: frozenset[tuple[str, str]],
+) -> Finding:
     rule = violation.rule
     type_, name = (resource.type, resource.name) if resource else _type_and_name(violation.urn)
-    waiver = find_waiver(waivers, rule.id, violation.urn, name)
+    waiver = find_waiver(waivers.active, rule.id, violation.urn, name)
+    message = violation.message
+    ran_out = find_waiver(waivers.expired, rule.id, violation.urn, name) if waiver is None else None
+    if ran_out is not None:
+        message = f"{message} {ran_out_note(ran_out)}"
+    baselined = waiver is None and (violation.urn, rule.id) in baseline
     return Finding(
         rule=rule.id,
         title=rule.title,
         severity=rule.severity,
         enforcement=rule.enforcement,
-        blocking=rule.enforcement == "mandatory" and waiver is None,
+        blocking=rule.enforcement == "mandatory" and waiver is None and not baselined,
         urn=violation.urn,
         type=type_,
         name=name,
-        message=violation.message,
+        message=message,
         remediation=rule.remediation,
         frameworks=rule.frameworks,
         waiver=waiver.to_json() if waiver else None,
         stack=loaded.stack,
         file=(resource.file if resource else None) or loaded.file,
         line=resource.line if resource else None,
+        baselined=baselined,
     )
 
 

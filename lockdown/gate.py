@@ -180,7 +180,7 @@ class Gate:
                 raise LockdownError(str(self.stack_config[CONFIG_ERROR]))
             origin = f"policy pack config {SETTINGS_POLICY} / stack config lockdown:"
             resolved = resolve(self.stack_config, self.pack_settings, origin=origin)
-            waivers, expired = parse_waivers(resolved.get("waivers", []), date.today())
+            waivers, expired = parse_waivers(resolved.get("waivers", []), date.today(), self.rules)
             for warning in expired:
                 print(f"lockdown: {warning}", file=sys.stderr, flush=True)
             self._settings = (resolved, waivers)

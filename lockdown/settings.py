@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from lockdown.errors import LockdownError, yaml_problem
+from lockdown.values import dates_as_text
 
 NAMESPACE = "lockdown"
 
@@ -37,7 +38,7 @@ DEFAULTS: dict[str, Any] = {
     "maxRetentionDays": 30,
     # Upper bound on CloudWatch log retention for logs of restricted data, in days.
     "maxLogRetentionDays": 365,
-    # Waivers: [{rule, resource (glob on URN or name), reason, expires (YYYY-MM-DD)}].
+    # Waivers: [{rule, resource (URN or glob), reason, owner, ticket, approver, expires}] (lockdown.waivers).
     "waivers": [],
 }
 
@@ -111,9 +112,9 @@ def _validated(key: str, value: Any, origin: str) -> Any:
             raise LockdownError(f"{origin}: setting {key!r} must be a list")
         if key == "accountIds":
             return [_account_id(item, origin) for item in value]
-        if key != "waivers":
-            value = [str(item) for item in value]
-        return value
+        if key == "waivers":  # validated by lockdown.waivers; YAML dates become ISO text the rules can read
+            return dates_as_text(value)
+        return [str(item) for item in value]
     if key in _INT_KEYS:
         try:
             number = int(value)

@@ -28,6 +28,7 @@ resource gets a different record from a different source.
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from typing import TYPE_CHECKING, Any
@@ -239,3 +240,20 @@ def _signed(value: dict[str, Any], path: _Path, unknowns: list[str]) -> Any:
         return UNKNOWN
     # Assets and archives are kept as data (an archive's ``assets`` may hold more envelopes).
     return _walk_object({key: item for key, item in value.items() if key != SECRET_SIG_KEY}, path, unknowns)
+
+
+def dates_as_text(value: Any) -> Any:
+    """``value`` with YAML dates and timestamps as ISO date text, recursively.
+
+    YAML reads an unquoted ``2027-01-15`` as a date, which JSON cannot hold; the Pulumi CLI
+    keeps such config values as text, and so do the planner and the settings.
+    """
+    if isinstance(value, list):
+        return [dates_as_text(item) for item in value]
+    if isinstance(value, dict):
+        return {key: dates_as_text(item) for key, item in value.items()}
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value

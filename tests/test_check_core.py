@@ -52,7 +52,15 @@ def test_mandatory_findings_block_and_advisory_ones_do_not(engine) -> None:
 
 
 def test_a_waiver_unblocks_and_is_recorded(engine) -> None:
-    waiver = {"rule": "LD-DEMO-001", "resource": "bad", "reason": "ticket SEC-1", "expires": "2030-01-01"}
+    waiver = {
+        "rule": "LD-DEMO-001",
+        "resource": "bad",
+        "reason": "ticket SEC-1",
+        "owner": "platform",
+        "ticket": "SEC-1",
+        "approver": "alice",
+        "expires": "2027-01-01",
+    }
     result = check(stack("bad"), engine, resolve({}, {"waivers": [waiver]}), today=date(2026, 11, 29))
     assert result.exit_code == 0
     assert result.findings[0].waiver["reason"] == "ticket SEC-1"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -90,7 +91,9 @@ def _secret_payloads(value: object) -> list[str]:
 def test_settings_file_waivers_unblock_and_are_reported(tmp_path: Path) -> None:
     _, before = report("--preview-json", str(LEAKY))
     rules = sorted({item["rule"] for item in before["findings"] if item["blocking"]})
-    waivers = [{"rule": rule, "resource": "*", "reason": "SEC-42 accepted", "expires": "2099-01-01"} for rule in rules]
+    expires = (date.today() + timedelta(days=30)).isoformat()
+    accountable = {"owner": "platform", "ticket": "SEC-42", "approvers": ["alice", "bob"], "expires": expires}
+    waivers = [{"rule": rule, "resource": "*", "reason": "SEC-42 accepted", **accountable} for rule in rules]
     settings = tmp_path / "settings.yaml"
     settings.write_text(yaml.safe_dump({"waivers": waivers}))
     code, after = report("--preview-json", str(LEAKY), "--settings", str(settings))

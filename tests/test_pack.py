@@ -11,6 +11,7 @@ import json
 import re
 import shutil
 import textwrap
+from datetime import date, timedelta
 from pathlib import Path
 
 import grpc
@@ -393,7 +394,9 @@ def test_settings_from_pack_config_override_the_stack(policies: Path) -> None:
 
 
 def test_waiver_in_pack_settings_turns_the_finding_advisory_like_check(policies: Path) -> None:
-    waiver = {"rule": "LD-T-001", "resource": "public", "reason": "demo bucket", "expires": "2999-01-01"}
+    expires = (date.today() + timedelta(days=60)).isoformat()
+    accountable = {"owner": "platform", "ticket": "SEC-7", "approvers": ["alice", "bob"], "expires": expires}
+    waiver = {"rule": "LD-T-001", "resource": "public", "reason": "demo bucket", **accountable}
     settings = {"waivers": [waiver]}
     resources = [bucket("public", acl="public-read"), pab("p", "public-bucket")]
     with launch(policies=policies) as pack:
@@ -402,7 +405,18 @@ def test_waiver_in_pack_settings_turns_the_finding_advisory_like_check(policies:
         verdicts = pack_verdicts(pack, found)
     assert verdicts == check_verdicts(resources, policies, settings)
     assert ("LD-T-001", bucket("public").urn, "bucket 'public' has ACL public-read", False) in verdicts
-    assert "[waived until 2999-01-01: demo bucket]" in found[0].message
+    assert f"[waived until {expires}: demo bucket]" in found[0].message
+
+
+def test_a_critical_waiver_with_one_approver_fails_closed_in_the_gate_too(policies: Path) -> None:
+    expires = (date.today() + timedelta(days=30)).isoformat()
+    waiver = {"rule": "LD-T-001", "resource": "public", "reason": "r", "owner": "o", "ticket": "T", "approver": "alice"}
+    with launch(policies=policies) as pack:
+        pack.configure({"lockdown-settings": {"waivers": [{**waiver, "expires": expires}]}})
+        with pytest.raises(grpc.RpcError) as raised:
+            pack.analyze(bucket("public", acl="public-read"))
+    assert raised.value.code() == grpc.StatusCode.INTERNAL
+    assert "needs 2 distinct approvers" in raised.value.details()
 
 
 def test_invalid_settings_fail_closed(policies: Path) -> None:

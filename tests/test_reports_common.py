@@ -71,7 +71,15 @@ def finding(
 
 
 def waiver(rule_id: str, reason: str = "Accepted by security review SEC-42") -> dict[str, Any]:
-    return {"rule": rule_id, "resource": "*legacy*", "reason": reason, "expires": "2027-01-31"}
+    return {
+        "rule": rule_id,
+        "resource": "*legacy*",
+        "reason": reason,
+        "owner": "data-platform",
+        "ticket": "SEC-42",
+        "approvers": ["alice", "bob"],
+        "expires": "2027-01-31",
+    }
 
 
 def reader(

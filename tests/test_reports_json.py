@@ -14,7 +14,7 @@ from tests.test_reports_common import RULES, empty_result, finding, mixed_result
 
 FINDING_KEYS = [
     "rule", "title", "severity", "enforcement", "blocking", "urn", "type", "name", "message", "remediation",
-    "waiver", "frameworks", "stack",
+    "waiver", "frameworks", "stack", "baselined",
 ]  # fmt: skip
 
 
@@ -49,6 +49,7 @@ def test_findings_have_the_design_keys_in_order_and_sort_key_order() -> None:
         "waiver": None,
         "frameworks": ["CIS AWS Foundations 2.1.4", "GDPR Art. 32"],
         "stack": "prod",
+        "baselined": False,
     }
 
 
@@ -61,6 +62,9 @@ def test_waived_finding_carries_its_waiver_and_is_not_blocking() -> None:
         "rule": "LD-S3-001",
         "resource": "*legacy*",
         "reason": "Accepted by security review SEC-42",
+        "owner": "data-platform",
+        "ticket": "SEC-42",
+        "approvers": ["alice", "bob"],
         "expires": "2027-01-31",
     }
 
@@ -138,13 +142,18 @@ REPORT_SCHEMA = {
                             {
                                 "type": "object",
                                 "additionalProperties": False,
-                                "required": ["rule", "resource", "reason", "expires"],
-                                "properties": {key: STRING for key in ("rule", "resource", "reason", "expires")},
+                                "required": ["rule", "resource", "reason", "owner", "ticket", "approvers", "expires"],
+                                "properties": {
+                                    **{key: STRING for key in ("rule", "resource", "reason", "owner", "ticket")},
+                                    "approvers": {"type": "array", "items": STRING, "minItems": 1},
+                                    "expires": STRING,
+                                },
                             },
                         ]
                     },
                     "frameworks": {"type": "array", "items": STRING},
                     "stack": {"type": ["string", "null"]},
+                    "baselined": {"type": "boolean"},
                 },
             },
         },

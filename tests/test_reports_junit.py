@@ -69,7 +69,11 @@ def test_failure_type_is_severity_and_message_is_the_finding_message() -> None:
 
 def test_waived_finding_is_skipped_with_its_reason() -> None:
     (skipped,) = [case.find("skipped") for case in cases(parse(mixed_result())) if "legacy" in case.get("name")]
-    assert skipped.get("message") == "waived: Accepted by security review SEC-42 (until 2027-01-31)"
+    assert (
+        skipped.get("message")
+        == "waived: Accepted by security review SEC-42 (SEC-42, owner data-platform, approved by alice, bob, "
+        "until 2027-01-31)"
+    )
 
 
 def test_advisory_findings_are_skipped_with_their_message_not_failures() -> None:

@@ -44,29 +44,33 @@ def test_nothing_to_report_is_just_the_verdict() -> None:
     assert text == "## ✅ Lockdown: nothing to report\n\n5 resources, 0 findings, 0 blocking, 0 waived\n"
 
 
-def test_blocking_table_first_then_collapsed_advisory_and_waived() -> None:
+def test_waived_first_then_blocking_by_resource_then_collapsed_advisory() -> None:
     text = render(mixed_result(), RenderOptions())
-    blocking = text.index("### Blocking findings")
+    waived = text.index("### Waived findings")
+    blocking = text.index("### Blocking findings, by resource")
     advisory = text.index("<summary>Advisory findings (1)</summary>")
-    waived = text.index("<summary>Waived findings (1)</summary>")
     warnings = text.index("### Warnings")
-    assert blocking < advisory < waived < warnings
+    assert waived < blocking < advisory < warnings
+    waived_part = text[waived:blocking]
+    assert "<details>" not in waived_part
+    assert "Accepted by security review SEC-42 (SEC-42, owner data-platform, approved by alice, bob" in waived_part
     blocking_part = text[blocking : text.index("<details>")]
-    assert blocking_part.count("| Rule |") == 1
+    # one table per resource, most severe resource first
+    assert blocking_part.count("| Rule | Severity | Message | Remediation |") == 2
+    assert re.findall(r"^#### (.*)$", blocking_part, re.M) == [
+        "raw-events-policy (aws:s3/bucketPolicy:BucketPolicy)",
+        "transcripts-policy (aws:s3/bucketPolicy:BucketPolicy)",
+    ]
     assert [row[0] for row in table_rows(blocking_part)] == ["LD-S3-001", "LD-S3-002", "LD-S3-002"]
     assert table_rows(blocking_part)[0] == [
         "LD-S3-001",
         "critical",
-        "raw-events-policy (aws:s3/bucketPolicy:BucketPolicy)",
         r"raw-events-policy lets \* read s3:GetObject",
         "Fix LD-S3-001 by doing the right thing.",
     ]
-    # Each collapsed table sits inside its own <details> block.
-    assert text.count("<details>") == text.count("</details>") == 2
+    assert text.count("<details>") == text.count("</details>") == 1
     advisory_part = text[text.rindex("<details>", 0, advisory) : text.index("</details>", advisory)]
     assert "LD-KMS-001" in advisory_part and "LD-S3-001" not in advisory_part
-    waived_part = text[waived : text.index("</details>", waived)]
-    assert "Accepted by security review SEC-42 (until 2027-01-31)" in waived_part
 
 
 def test_errors_section_comes_right_after_the_verdict() -> None:
@@ -88,7 +92,7 @@ def test_hostile_message_cannot_break_the_table() -> None:
     result.findings = [finding(RULES[0], "b|c", message="a | b\n| --- |\n</details><details>")]
     text = render(result, RenderOptions())
     (row,) = table_rows(text[text.index("### Blocking") :])
-    assert len(row) == 5
+    assert len(row) == 4
     assert "</details>" not in text and "<details>" not in text
 
 
@@ -132,7 +136,6 @@ def test_long_reports_are_truncated_under_the_github_limit_with_a_note() -> None
     assert shown > 100 and shown + int(match.group(1)) == 400
     assert "key-00000" not in text and "warning 0" not in text and "store-0000" not in text
     assert text.count("<details") == text.count("</details>")
-    assert "more not shown" in text
 
 
 def test_truncation_keeps_priorities_and_balanced_html() -> None:
@@ -170,3 +173,105 @@ def test_limit_counts_utf16_units_like_github() -> None:
     text = render(result, RenderOptions(readers=True), limit=20_000)
     assert length(text) <= 20_000 < len(text.encode("utf-16-le"))
     assert length("🔥a") == 3
+
+
+def in_force(rule_id: str, resource: str, matched: int, days_left: int = 20) -> dict:
+    return {
+        "rule": rule_id,
+        "resource": resource,
+        "reason": "accepted",
+        "owner": "data-platform",
+        "ticket": "SEC-9",
+        "approvers": ["alice", "bob"],
+        "expires": "2026-12-23",
+        "origin": "waivers.yaml: waiver 1",
+        "matched": matched,
+        "days_left": days_left,
+    }
+
+
+def test_waivers_in_force_and_waived_findings_are_shown_unfolded_at_the_top() -> None:
+    """A waiver for every resource must not turn into a quiet 'no blocking findings'."""
+    result = empty_result()
+    result.findings = [
+        finding(RULES[0], f"b{i}", waiver={**in_force("LD-S3-001", "*", 3), "reason": "r"}) for i in range(3)
+    ]
+    result.waivers = [in_force("LD-S3-001", "*", 3)]
+    text = render(result, RenderOptions())
+    lines = text.splitlines()
+    assert lines[0] == "## ✅ Lockdown: no blocking findings, 3 waived findings (see below)"
+    assert text.index("### Waivers in force") < text.index("### Waived findings")
+    assert "<details>" not in text
+    waivers_table = text[text.index("### Waivers in force") : text.index("### Waived findings")]
+    assert table_rows(waivers_table) == [
+        ["LD-S3-001", r"\*", "3", "accepted", "data-platform", "SEC-9", "alice, bob", "2026-12-23 (20 days left)"]
+    ]
+    assert len(table_rows(text[text.index("### Waived findings") :])) == 3
+
+
+def with_fix(rule, code: str):
+    from dataclasses import replace
+
+    return replace(rule, fix_python=code)
+
+
+def test_a_rule_with_fix_python_gets_a_suggestion_naming_the_resource() -> None:
+    code = 'aws.s3.BucketPublicAccessBlock(\n    "$name-public-access",\n'
+    code += "    bucket=$var.id,\n    block_public_acls=True,\n)"
+    fixed = with_fix(RULES[1], code)
+    result = empty_result()
+    result.rules = (RULES[0], fixed)
+    result.findings = [finding(fixed, "raw-events"), finding(RULES[0], "raw-events")]
+    text = render(result, RenderOptions())
+    assert text.count("<summary>Suggested change for LD-S3-002 (Pulumi Python)</summary>") == 1
+    block = text[text.index("```python") :]
+    assert block.splitlines()[1:5] == [
+        "aws.s3.BucketPublicAccessBlock(",
+        '    "raw-events-public-access",',
+        "    bucket=raw_events.id,",
+        "    block_public_acls=True,",
+    ]
+    assert "LD-S3-001 (Pulumi Python)" not in text
+    assert text.count("<details>") == text.count("</details>") == 1
+
+
+def test_a_hostile_name_cannot_escape_the_suggestion() -> None:
+    fixed = with_fix(RULES[1], 'x = "$name" # $var\ny = "```"')
+    result = empty_result()
+    result.rules = (fixed,)
+    result.findings = [finding(fixed, "a`b</details><img src=x>\n@team")]
+    text = render(result, RenderOptions())
+    code = text[text.index("````python") + len("````python") : text.index("\n````\n")]
+    assert 'x = "a_b_/details__img_src_x___team" # a_b__details__img_src_x___team' in code
+    assert "</details>" not in code and "@team" not in code
+    assert text.count("<details>") == text.count("</details>") == 1
+
+
+def test_hundreds_of_resources_with_suggestions_stay_under_the_limit_with_counts() -> None:
+    fixed = with_fix(RULES[0], 'aws.s3.BucketPolicy("$name", bucket=$var.id, policy=deny_public)\n' * 10)
+    result = empty_result()
+    result.rules = (fixed, RULES[1])
+    result.findings = [finding(fixed, f"bucket-{i:04d}") for i in range(600)]
+    result.findings += [finding(RULES[1], f"bucket-{i:04d}") for i in range(600)]
+    text = render(result, RenderOptions())
+    assert length(text) <= GITHUB_COMMENT_LIMIT
+    match = re.search(r"Not shown: (\d+) blocking findings\.", text)
+    assert match
+    shown = len(table_rows(text))
+    assert shown > 100 and shown + int(match.group(1)) == 1200
+    assert text.count("<details>") == text.count("</details>") == len(re.findall("^#### ", text, re.M))
+
+
+def test_every_rule_suggestion_is_valid_python_once_filled_in() -> None:
+    import ast
+
+    from lockdown.engine.policyset import load_policy_set
+    from lockdown.reports.markdown import _suggestion
+
+    fixes = {rule.id: rule.fix_python for rule in load_policy_set().rules if rule.fix_python}
+    assert len(fixes) >= 8
+    for rule_id, template in fixes.items():
+        lines = _suggestion(rule_id, template, "raw-events")
+        code = "\n".join(lines[lines.index("```python") + 1 : lines.index("```")])
+        assert "$" not in code, rule_id
+        ast.parse(code)

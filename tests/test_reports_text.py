@@ -74,7 +74,10 @@ def test_wide_characters_and_long_tokens_wrap_within_the_width() -> None:
 def test_status_column_says_blocking_advisory_or_waived_with_the_reason() -> None:
     text = render(mixed_result(), RenderOptions(width=200))
     assert "BLOCKING" in text and "advisory" in text
-    assert "waived: Accepted by security review SEC-42 (until 2027-01-31)" in text
+    assert (
+        "waived: Accepted by security review SEC-42 (SEC-42, owner data-platform, approved by alice, bob, "
+        "until 2027-01-31)" in text
+    )
 
 
 def test_remediation_only_on_demand() -> None:

@@ -1,15 +1,13 @@
-"""Settings resolution (strictest defaults, lockdown: config, --settings wins) and waivers."""
+"""Settings resolution (strictest defaults, lockdown: config, --settings wins); waivers: test_waivers.py."""
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
 
 from lockdown.errors import LockdownError
 from lockdown.settings import DEFAULTS, load_settings_file, resolve
-from lockdown.waivers import find_waiver, parse_waivers
 
 
 def test_missing_settings_take_their_strictest_meaning() -> None:
@@ -63,30 +61,6 @@ def test_unreadable_settings_file(tmp_path: Path) -> None:
         load_settings_file(tmp_path / "missing.yaml")
 
 
-def test_waivers_match_rule_and_resource_glob_and_expire() -> None:
-    entries = [
-        {"rule": "LD-S3-001", "resource": "*::raw-bucket", "reason": "migration", "expires": "2030-01-01"},
-        {"rule": "LD-S3-002", "resource": "old", "reason": "legacy", "expires": date(2020, 1, 1)},
-    ]
-    active, warnings = parse_waivers(entries, date(2026, 11, 29))
-    assert len(active) == 1 and "expired on 2020-01-01" in warnings[0]
-    assert find_waiver(active, "LD-S3-001", "urn:pulumi:dev::p::aws:s3/bucket:Bucket::raw-bucket", "raw-bucket")
-    assert find_waiver(active, "LD-S3-003", "urn:pulumi:dev::p::aws:s3/bucket:Bucket::raw-bucket", "raw-bucket") is None
-
-
-@pytest.mark.parametrize(
-    ("entry", "message"),
-    [
-        ({"rule": "LD-1", "resource": "x", "expires": "2030-01-01"}, "missing reason"),
-        ({"rule": "LD-1", "resource": "x", "reason": "r", "expires": "soon"}, "must be a date"),
-        ("LD-1", "must be a mapping"),
-    ],
-)
-def test_bad_waivers_are_errors(entry, message: str) -> None:
-    with pytest.raises(LockdownError, match=message):
-        parse_waivers([entry], date(2026, 1, 1))
-
-
 @pytest.mark.parametrize(
     ("text", "message"),
     [
@@ -106,14 +80,6 @@ def test_yaml_errors_name_the_line(tmp_path: Path) -> None:
     path.write_text("allowedReaders:\n  - a\n bad: [\n")
     with pytest.raises(LockdownError, match=r"not valid YAML: line \d+: "):
         load_settings_file(path)
-
-
-def test_a_waiver_expiry_written_as_a_datetime_is_a_date() -> None:
-    from datetime import datetime
-
-    entry = {"rule": "LD-1", "resource": "x", "reason": "r", "expires": datetime(2030, 1, 1, 10, 0)}
-    active, _ = parse_waivers([entry], date(2026, 1, 1))
-    assert active[0].expires == date(2030, 1, 1)
 
 
 def test_errors_name_where_the_bad_value_came_from(tmp_path: Path) -> None:

@@ -114,6 +114,7 @@ def test_the_wheel_declares_its_dependencies_and_carries_every_policy_file(insta
     assert {f"lockdown/policies/{name}" for name in shipped} <= names
     assert "lockdown/policies/pack/PulumiPolicy.yaml" in names
     assert "lockdown/drift/render/templates/report.html.j2" in names
+    assert {"lockdown/reports/templates/compliance.md.j2", "lockdown/reports/templates/compliance.html.j2"} <= names
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
 
 

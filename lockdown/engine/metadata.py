@@ -41,6 +41,8 @@ class Rule:
     scope: str
     remediation: str
     frameworks: tuple[str, ...] = field(default_factory=tuple)
+    #: What to change, as Pulumi Python (``$name``: the resource's logical name, ``$var``: a variable for it).
+    fix_python: str = ""
 
     @property
     def deny_ref(self) -> str:
@@ -103,6 +105,9 @@ def rule_from_annotation(annotation: dict[str, Any], package: str, path: str) ->
     frameworks = custom.get("frameworks") or []
     if not isinstance(frameworks, list):
         raise LockdownError(f"{path}: METADATA frameworks must be a list")
+    fix_python = custom.get("fix_python") or ""
+    if not isinstance(fix_python, str):
+        raise LockdownError(f"{path}: METADATA fix_python must be text (Pulumi Python code)")
     return Rule(
         id=values["id"].strip(),
         package=package,
@@ -114,6 +119,7 @@ def rule_from_annotation(annotation: dict[str, Any], package: str, path: str) ->
         scope=values["scope"],
         remediation=" ".join(values["remediation"].split()),
         frameworks=tuple(str(item) for item in frameworks),
+        fix_python=fix_python.strip("\n"),
     )
 
 

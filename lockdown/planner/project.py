@@ -21,7 +21,7 @@ import yaml
 
 from lockdown.errors import LockdownError
 from lockdown.model import REDACTED
-from lockdown.values import decode_json_string
+from lockdown.values import dates_as_text, decode_json_string
 
 #: Config namespace that carries stack reference outputs: ``stackref:<stack>:<output>``.
 STACKREF_NAMESPACE = "stackref"
@@ -76,7 +76,7 @@ def read_project(program_dir: str | Path, stack: str, overrides: list[str] | tup
     if not isinstance(stack_config, dict):
         raise LockdownError(f"{stack_file}: 'config' must be a mapping of keys to values")
     for key, value in stack_config.items():
-        raw[qualify(str(key), name)] = value
+        raw[qualify(str(key), name)] = dates_as_text(value)
     secure = {key for key, value in raw.items() if _contains_secure(value)}
     overridden = _apply_overrides(raw, name, overrides)
     _finish(spec, raw, overridden, secure)

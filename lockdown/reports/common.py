@@ -45,9 +45,11 @@ def summary_line(result: CheckResult) -> str:
 
 
 def status(finding: Finding) -> str:
-    """``blocking``, ``waived`` or ``advisory``: what a finding means for the deployment."""
+    """``blocking``, ``waived``, ``baseline`` (recorded by ``--baseline``) or ``advisory``."""
     if finding.waiver is not None:
         return "waived"
+    if finding.baselined:
+        return "baseline"
     return "blocking" if finding.blocking else "advisory"
 
 
@@ -57,12 +59,19 @@ def one_line(value: Any) -> str:
 
 
 def waiver_text(waiver: dict[str, Any] | None) -> str:
-    """``reason (until YYYY-MM-DD)``, or an empty string for an unwaived finding."""
+    """``reason (TICKET, owner O, approved by A, B, until YYYY-MM-DD)``; empty for an unwaived finding."""
     if not waiver:
         return ""
     reason = one_line(waiver.get("reason", ""))
-    expires = waiver.get("expires")
-    return f"{reason} (until {expires})" if expires else reason
+    approvers = ", ".join(one_line(name) for name in waiver.get("approvers") or [])
+    details = [
+        one_line(waiver.get("ticket") or ""),
+        f"owner {one_line(waiver['owner'])}" if waiver.get("owner") else "",
+        f"approved by {approvers}" if approvers else "",
+        f"until {waiver['expires']}" if waiver.get("expires") else "",
+    ]
+    shown = ", ".join(part for part in details if part)
+    return f"{reason} ({shown})" if shown else reason
 
 
 def multi_stack(result: CheckResult) -> bool:

@@ -50,6 +50,7 @@ def finding_json(finding: Finding) -> dict[str, Any]:
         "waiver": _waiver(finding.waiver),
         "frameworks": list(finding.frameworks),
         "stack": finding.stack,
+        "baselined": finding.baselined,
     }
 
 
@@ -57,4 +58,4 @@ def _waiver(waiver: dict[str, Any] | None) -> dict[str, Any] | None:
     """The waiver's documented keys only, in a fixed order."""
     if waiver is None:
         return None
-    return {key: waiver.get(key) for key in ("rule", "resource", "reason", "expires")}
+    return {key: waiver.get(key) for key in ("rule", "resource", "reason", "owner", "ticket", "approvers", "expires")}

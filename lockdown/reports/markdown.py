@@ -14,7 +14,9 @@ advisory, warnings, then blocking, errors last) and a note says what is missing.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
+from string import Template
 
 from lockdown.findings import CheckResult, Finding
 from lockdown.reports import RenderOptions
@@ -41,6 +43,10 @@ CELL_LIMIT = 1_000
 #: ASCII punctuation that Markdown could interpret in a table cell (backslash first).
 _ESCAPED = "\\`*_[]<>|~@&#!"
 FINDING_COLUMNS = ("Rule", "Severity", "Resource", "Message", "Remediation")
+RESOURCE_COLUMNS = ("Rule", "Severity", "Message", "Remediation")
+WAIVER_COLUMNS = ("Rule", "Resource", "Findings", "Reason", "Owner", "Ticket", "Approvers", "Expires")
+#: Longest code suggestion, in characters.
+SUGGESTION_LIMIT = 1_500
 WAIVED_COLUMNS = ("Rule", "Severity", "Resource", "Message", "Waiver")
 READER_COLUMNS = ("Principal", "Path", "Allowed?")
 
@@ -123,6 +129,8 @@ def _verdict(result: CheckResult) -> str:
         return f"❌ Lockdown could not complete the check ({_plural(len(result.errors), 'error')})"
     if result.blocking:
         return f"❌ Lockdown: {_plural(len(result.blocking), 'blocking finding')}"
+    if result.waived:
+        return f"✅ Lockdown: no blocking findings, {_plural(len(result.waived), 'waived finding')} (see below)"
     if result.findings:
         return "✅ Lockdown: no blocking findings"
     if not result.resources:
@@ -135,23 +143,92 @@ def _plural(count: int, noun: str) -> str:
 
 
 def _blocks(result: CheckResult, options: RenderOptions) -> list[Block]:
-    """Sections in display order."""
+    """Sections in display order: what was accepted comes right under the verdict, never folded away."""
     with_stack = multi_stack(result)
-    groups: dict[str, list[Finding]] = {"blocking": [], "advisory": [], "waived": []}
+    groups: dict[str, list[Finding]] = {"blocking": [], "advisory": [], "waived": [], "baseline": []}
     for finding in sorted_findings(result):
         groups[status(finding)].append(finding)
     blocks = [_list_block("errors", "### Errors (the check could not be completed)", result.errors)]
-    if groups["blocking"]:
-        rows = [_finding_row(finding, with_stack) for finding in groups["blocking"]]
-        blocks.append(Block("blocking findings", ["### Blocking findings", "", *_table_head(FINDING_COLUMNS)], rows))
-    blocks.append(_details("advisory findings", groups["advisory"], with_stack, FINDING_COLUMNS))
-    blocks.append(_details("waived findings", groups["waived"], with_stack, WAIVED_COLUMNS))
+    blocks.append(_waivers_block(result))
+    if groups["waived"]:
+        rows = [_finding_row(finding, with_stack) for finding in _by_resource(groups["waived"])]
+        head = ["### Waived findings (not blocking, accepted by the waivers above)", "", *_table_head(WAIVED_COLUMNS)]
+        blocks.append(Block("waived findings", head, rows))
+    fixes = {rule.id: rule.fix_python for rule in result.rules if rule.fix_python}
+    by_resource = [_resource_block(members, with_stack, fixes) for members in _grouped(groups["blocking"])]
+    if by_resource:
+        by_resource[0].head = ["### Blocking findings, by resource", "", *by_resource[0].head]
+    blocks.extend(by_resource)
+    blocks.append(_details("advisory findings", _by_resource(groups["advisory"]), with_stack, FINDING_COLUMNS))
+    baselined = _by_resource(groups["baseline"])
+    blocks.append(_details("existing findings in the baseline", baselined, with_stack, FINDING_COLUMNS))
     blocks.append(_list_block("warnings", "### Warnings (things the check could not see)", result.warnings))
     if options.readers:
         blocks.extend(_reader_blocks(result, with_stack))
     for block in blocks:
         block.tail = [*block.tail, ""]
     return [block for block in blocks if block.rows or block.what == "readers"]
+
+
+def _by_resource(findings: list[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda finding: (finding.stack or "", finding.name, finding.urn, finding.rule))
+
+
+def _grouped(findings: list[Finding]) -> list[list[Finding]]:
+    """Findings per resource, resources in the order of their most severe finding."""
+    groups: dict[tuple, list[Finding]] = {}
+    for finding in findings:
+        groups.setdefault((finding.stack, finding.urn), []).append(finding)
+    return list(groups.values())
+
+
+def _resource_block(members: list[Finding], with_stack: bool, fixes: dict[str, str]) -> Block:
+    """One resource's blocking findings, and what to change in the program where the rule says."""
+    first = members[0]
+    head = [f"#### {cell(resource_label(first, with_stack))}", "", *_table_head(RESOURCE_COLUMNS)]
+    rows = [_row([cell(f.rule), cell(f.severity), cell(f.message), cell(f.remediation)]) for f in members]
+    tail: list[str] = []
+    for rule_id in dict.fromkeys(finding.rule for finding in members):
+        if rule_id in fixes:
+            tail.extend(_suggestion(rule_id, fixes[rule_id], first.name))
+    return Block("blocking findings", head, rows, tail=tail)
+
+
+def _suggestion(rule_id: str, template: str, name: str) -> list[str]:
+    """A collapsed Pulumi Python snippet: the rule's ``fix_python`` with this resource's name filled in.
+
+    The name is reduced to safe characters and the fence is longer than any backtick run, so
+    a hostile logical name cannot end the code block or inject markup.
+    """
+    safe_name = re.sub(r"[^A-Za-z0-9_.:/-]", "_", name)[:100]
+    variable = re.sub(r"\W", "_", safe_name).strip("_").lower() or "resource"
+    if variable[0].isdigit():
+        variable = f"r_{variable}"
+    code = Template(template).safe_substitute(name=safe_name, var=variable)[:SUGGESTION_LIMIT]
+    fence = "`" * max([3, *(len(run) + 1 for run in re.findall("`+", code))])
+    summary = f"<summary>Suggested change for {html.escape(rule_id)} (Pulumi Python)</summary>"
+    return ["", "<details>", summary, "", f"{fence}python", *code.splitlines(), fence, "", "</details>"]
+
+
+def _waivers_block(result: CheckResult) -> Block:
+    """The waivers in force: what each accepts, who owns and approved it, until when."""
+    head = ["### Waivers in force", "", *_table_head(WAIVER_COLUMNS)]
+    rows = [
+        _row(
+            [
+                cell(entry["rule"]),
+                cell(entry["resource"]),
+                str(entry["matched"]),
+                cell(entry["reason"]),
+                cell(entry["owner"]),
+                cell(entry["ticket"]),
+                cell(", ".join(entry["approvers"])),
+                cell(f"{entry['expires']} ({entry['days_left']} days left)"),
+            ]
+        )
+        for entry in sorted(result.waivers, key=lambda entry: (entry["days_left"], entry["rule"], entry["resource"]))
+    ]
+    return Block("waivers", head, rows)
 
 
 def _finding_row(finding: Finding, with_stack: bool) -> str:
@@ -198,7 +275,15 @@ def _reader_blocks(result: CheckResult, with_stack: bool) -> list[Block]:
 
 
 #: Which sections give way first when the comment is too long (higher number: dropped first).
-_PRIORITY = {"errors": 0, "blocking findings": 1, "warnings": 2, "advisory findings": 3, "waived findings": 4}
+_PRIORITY = {
+    "errors": 0,
+    "waivers": 1,
+    "blocking findings": 2,
+    "waived findings": 3,
+    "warnings": 4,
+    "advisory findings": 5,
+    "existing findings in the baseline": 6,
+}
 
 
 def _fit(header: list[str], blocks: list[Block], limit: int) -> None:

@@ -38,8 +38,8 @@ from lockdown.reports.common import (
 )
 
 SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan"}
-STATUS_STYLE = {"blocking": "bold red", "advisory": "yellow", "waived": "dim"}
-STATUS_LABEL = {"blocking": "BLOCKING", "advisory": "advisory", "waived": "waived"}
+STATUS_STYLE = {"blocking": "bold red", "advisory": "yellow", "waived": "dim", "baseline": "yellow"}
+STATUS_LABEL = {"blocking": "BLOCKING", "advisory": "advisory", "waived": "waived", "baseline": "baseline"}
 GAP = "  "
 #: Control characters (ESC above all) that a resource name or message must not send to a terminal.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")

@@ -9,6 +9,12 @@
 #   enforcement: mandatory
 #   scope: resource
 #   remediation: Set enableKeyRotation to true on the aws.kms.Key.
+#   fix_python: |-
+#     $var = aws.kms.Key(
+#         "$name",
+#         enable_key_rotation=True,
+#         # ...the key's other arguments, unchanged
+#     )
 #   frameworks:
 #     - "CIS AWS Foundations 3.6"
 #     - "SOC 2 CC6.1"

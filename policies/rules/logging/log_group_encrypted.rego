@@ -12,6 +12,12 @@
 #   enforcement: mandatory
 #   scope: resource
 #   remediation: Set kmsKeyId on the log group to the ARN of a customer managed KMS key whose policy lets logs.<region>.amazonaws.com use it for this log group.
+#   fix_python: |-
+#     $var = aws.cloudwatch.LogGroup(
+#         "$name",
+#         kms_key_id=log_key.arn,  # a customer managed key whose policy lets logs.<region>.amazonaws.com use it
+#         # ...the log group's other arguments, unchanged
+#     )
 #   frameworks:
 #     - "SOC 2 CC6.1"
 #     - "ISO 27001 A.8.24"

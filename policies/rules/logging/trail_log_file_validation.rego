@@ -9,6 +9,12 @@
 #   enforcement: mandatory
 #   scope: resource
 #   remediation: Set enableLogFileValidation to true on the trail.
+#   fix_python: |-
+#     $var = aws.cloudtrail.Trail(
+#         "$name",
+#         enable_log_file_validation=True,
+#         # ...the trail's other arguments, unchanged
+#     )
 #   frameworks:
 #     - "CIS AWS Foundations 3.2"
 #     - "SOC 2 CC7.2"

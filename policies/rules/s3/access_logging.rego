@@ -10,6 +10,13 @@
 #   enforcement: mandatory
 #   scope: stack
 #   remediation: Add an aws.s3.BucketLogging that delivers the bucket's access logs to a dedicated log bucket.
+#   fix_python: |-
+#     aws.s3.BucketLogging(
+#         "$name-logging",
+#         bucket=$var.id,
+#         target_bucket=access_logs_bucket.id,  # a separate, restricted log bucket
+#         target_prefix="$name/",
+#     )
 #   frameworks:
 #     - "CIS AWS Foundations 3.6"
 #     - "SOC 2 CC7.2"

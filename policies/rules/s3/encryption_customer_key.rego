@@ -13,6 +13,20 @@
 #   remediation: >-
 #     Add an aws.s3.BucketServerSideEncryptionConfiguration with sseAlgorithm "aws:kms" and
 #     kmsMasterKeyId set to a customer managed aws.kms.Key (bucketKeyEnabled true).
+#   fix_python: |-
+#     aws.s3.BucketServerSideEncryptionConfiguration(
+#         "$name-sse",
+#         bucket=$var.id,
+#         rules=[
+#             aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
+#                 apply_server_side_encryption_by_default=aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
+#                     sse_algorithm="aws:kms",
+#                     kms_master_key_id=data_key.arn,  # a customer managed key
+#                 ),
+#                 bucket_key_enabled=True,
+#             )
+#         ],
+#     )
 #   frameworks:
 #     - "CIS AWS Foundations 2.1.1"
 #     - "SOC 2 CC6.1"

@@ -10,6 +10,15 @@
 #   enforcement: mandatory
 #   scope: resource
 #   remediation: Set blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets to true.
+#   fix_python: |-
+#     $var = aws.s3.BucketPublicAccessBlock(
+#         "$name",
+#         bucket=bucket.id,  # the bucket it protects, unchanged
+#         block_public_acls=True,
+#         block_public_policy=True,
+#         ignore_public_acls=True,
+#         restrict_public_buckets=True,
+#     )
 #   frameworks:
 #     - "CIS AWS Foundations 2.1.4"
 #     - "SOC 2 CC6.1"

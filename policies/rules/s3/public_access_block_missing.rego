@@ -12,6 +12,15 @@
 #   remediation: >-
 #     Add an aws.s3.BucketPublicAccessBlock for the bucket with all four flags true (or an
 #     account-level aws.s3.AccountPublicAccessBlock).
+#   fix_python: |-
+#     aws.s3.BucketPublicAccessBlock(
+#         "$name-public-access",
+#         bucket=$var.id,
+#         block_public_acls=True,
+#         block_public_policy=True,
+#         ignore_public_acls=True,
+#         restrict_public_buckets=True,
+#     )
 #   frameworks:
 #     - "CIS AWS Foundations 2.1.4"
 #     - "SOC 2 CC6.1"

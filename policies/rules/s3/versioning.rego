@@ -9,6 +9,12 @@
 #   enforcement: advisory
 #   scope: stack
 #   remediation: Add an aws.s3.BucketVersioning with versioningConfiguration.status "Enabled".
+#   fix_python: |-
+#     aws.s3.BucketVersioning(
+#         "$name-versioning",
+#         bucket=$var.id,
+#         versioning_configuration=aws.s3.BucketVersioningVersioningConfigurationArgs(status="Enabled"),
+#     )
 #   frameworks:
 #     - "CIS AWS Foundations 2.1.2"
 #     - "SOC 2 A1.2"
