@@ -52,6 +52,10 @@ class _Resource:
     state: dict[str, Any]
 
 
+class _Outputs(dict):
+    """A resource's outputs, as a property access sees them."""
+
+
 @dataclass
 class _Value:
     """An evaluated expression and the resources it depends on."""
@@ -202,6 +206,8 @@ class _Program:
         if full not in self.spec["config"]:
             if isinstance(decl, dict) and "default" in decl:
                 return decl["default"]
+            if decl is None:
+                raise TemplateError(f"unknown reference ${{{key}}}: not a resource, variable or config key", line)
             raise TemplateError(f"missing required config {full}", line, kind="config", key=full)
         raw = self.spec["config"][full]
         declared = str(decl.get("type", "")).lower() if isinstance(decl, dict) else ""
@@ -221,7 +227,7 @@ class _Program:
         if root in self.resources_decl:
             resource = self.resource(root)
             deps.add(resource.urn)
-            value: Any = {"urn": resource.urn, "id": resource.id, **resource.state} if rest else resource
+            value: Any = _Outputs({"urn": resource.urn, "id": resource.id, **resource.state}) if rest else resource
         elif root in self.variables_decl:
             found = self.variable(root)
             value, deps = found.value, set(found.deps)
@@ -249,7 +255,10 @@ class _Program:
             if value == UNKNOWN:
                 break
             key = match.group(1) or match.group(3)
-            if key is not None and isinstance(value, dict):
+            if isinstance(value, _Outputs):
+                # As an SDK sees it in a preview: an output the provider did not return is unknown.
+                value = value.get(key, UNKNOWN)
+            elif key is not None and isinstance(value, dict):
                 value = value.get(key)
             elif match.group(2) is not None and isinstance(value, list) and int(match.group(2)) < len(value):
                 value = value[int(match.group(2))]
