@@ -62,7 +62,9 @@ def prepare(program: Path) -> None:
 def install(directory: Path) -> None:
     for filename in ("package.json", "package-lock.json"):
         shutil.copy(ROOT / "tests" / "programs-node" / filename, directory / filename)
-    subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"], cwd=directory, check=True)
+    subprocess.run(
+        ["npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"], cwd=directory, check=True
+    )
 
 
 def _children_cpu() -> float:
@@ -80,14 +82,18 @@ def plan_all(directory: Path) -> int:
         try:
             stack = load_program(program, STACK)
         except LockdownError as err:
-            print(f"{program.name:45} {'-':>7} {'-':>4} {time.perf_counter() - start:7.2f} "
-                  f"{_children_cpu() - cpu:6.2f}  FAILED: {err}")
+            print(
+                f"{program.name:45} {'-':>7} {'-':>4} {time.perf_counter() - start:7.2f} "
+                f"{_children_cpu() - cpu:6.2f}  FAILED: {err}"
+            )
             continue
         wall, used = time.perf_counter() - start, _children_cpu() - cpu
         aws = sum(1 for r in stack.resources if r.type.startswith("aws:"))
         planned += 1
-        print(f"{program.name:45} {len(stack.resources):7} {aws:4} {wall:7.2f} {used:6.2f}  "
-              f"planned ({len(stack.warnings)} warnings)")
+        print(
+            f"{program.name:45} {len(stack.resources):7} {aws:4} {wall:7.2f} {used:6.2f}  "
+            f"planned ({len(stack.warnings)} warnings)"
+        )
     print(f"{planned} of {len(programs)} programs planned offline")
     return planned
 

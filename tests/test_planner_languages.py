@@ -33,7 +33,9 @@ def by_name(stack: LoadedStack, name: str, type_: str | None = None) -> Resource
 
 
 def check_json(program: Path, stack: str, *extra: str) -> tuple[int, dict]:
-    result = CliRunner().invoke(main, ["check", "--program", str(program), "--stack", stack, "--format", "json", *extra])
+    result = CliRunner().invoke(
+        main, ["check", "--program", str(program), "--stack", stack, "--format", "json", *extra]
+    )
     return result.exit_code, json.loads(result.output) if result.output.strip().startswith("{") else {}
 
 
@@ -164,6 +166,11 @@ def test_compiled_javascript_program() -> None:
 def test_node_exception_names_file_and_line() -> None:
     with pytest.raises(LockdownError, match=r"error-exception/index\.ts:6: Error: capture limit exceeded"):
         load_program(NODE_PROGRAMS / "error-exception", "test")
+
+
+def test_node_program_that_never_settles_is_an_error_not_a_hang() -> None:
+    with pytest.raises(LockdownError, match=r"ended before its resources were registered"):
+        load_program(NODE_PROGRAMS / "error-hang", "test")
 
 
 def test_node_missing_required_config_names_the_key() -> None:

@@ -12,6 +12,7 @@ host does (the root stack's outputs, then every outstanding RPC).
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import re
@@ -40,7 +41,9 @@ def preflight(spec: ProjectSpec) -> None:
         )
     install = f"run `npm ci` in {spec.project_dir}"
     if _module_dir(entry.parent, "@pulumi/pulumi") is None:
-        raise LockdownError(f"{spec.project_dir}: the program's dependencies are not installed (@pulumi/pulumi): {install}")
+        raise LockdownError(
+            f"{spec.project_dir}: the program's dependencies are not installed (@pulumi/pulumi): {install}"
+        )
     if entry.suffix in TYPESCRIPT_SUFFIXES and not (
         _module_dir(entry.parent, "ts-node") or _module_dir(entry.parent, "tsx")
     ):
@@ -131,10 +134,8 @@ def run_node(spec: dict[str, Any], recorder: Recorder, invoke_ctx: Any, collecto
         with os.fdopen(read_fd, "rb") as requests:
             done = _serve(requests, proc, monitor, recorder, collector)
     finally:
-        try:
+        with contextlib.suppress(BrokenPipeError):
             proc.stdin.close()
-        except BrokenPipeError:
-            pass
         try:
             proc.wait(timeout=TIMEOUT_SECONDS)
         except subprocess.TimeoutExpired:

@@ -52,6 +52,20 @@ function finish(error) {
 
 process.on("uncaughtException", finish);
 process.on("unhandledRejection", finish);
+// Only an answer the parent still owes keeps the process alive (as the engine's gRPC calls do):
+// a program whose promises can never settle ends, as under the Pulumi host, and is an error.
+process.on("beforeExit", () =>
+    finish(new Error("the program ended before its resources were registered: a promise it awaits never settles")),
+);
+process.stdin.on("close", () => process.exit(1));
+
+function holdInput() {
+    if (pending.size > 0) {
+        process.stdin.ref();
+    } else {
+        process.stdin.unref();
+    }
+}
 
 /** The frame that declares a resource: the innermost one in the program's own files. */
 function declaration(programRoot) {
@@ -122,6 +136,7 @@ async function run(spec) {
     const forward = (method, responseType) => (request, callback) => {
         const id = nextId++;
         pending.set(id, { callback, responseType });
+        holdInput();
         send({ id, method, request: Buffer.from(request.serializeBinary()).toString("base64") });
     };
     monitor.registerResource = forward("RegisterResource", resproto.RegisterResourceResponse);
@@ -177,6 +192,7 @@ function answer(message) {
         return;
     }
     pending.delete(message.id);
+    holdInput();
     if (message.error !== undefined) {
         entry.callback(new Error(message.error), undefined);
     } else {
@@ -188,6 +204,7 @@ let started = false;
 readline.createInterface({ input: process.stdin }).on("line", (line) => {
     if (!started) {
         started = true;
+        holdInput();
         run(JSON.parse(line)).catch(finish);
         return;
     }
