@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from lockdown.errors import LockdownError
+from lockdown.planner.failures import missing_config
 from lockdown.planner.monitor import Recorder, new_monitor
 from lockdown.planner.project import ProjectSpec
 
@@ -200,15 +201,10 @@ def describe_error(error: dict[str, Any], program_dir: Path, main: Path) -> dict
     stack = str(error.get("stack") or "")
     own = [line for line in stack.splitlines() if _own_frame(line, program_dir)]
     traceback = "\n".join([f"{error.get('name', 'Error')}: {message}", *own]) if own else stack
-    key = error.get("key") or (_CONFIG_KEY.search(message).group(1) if _CONFIG_KEY.search(message) else None)
+    missing = _CONFIG_KEY.search(message)
+    key = error.get("key") or (missing.group(1) if missing else None)
     if key:
-        short = key.split(":", 1)[1] if ":" in key else key
-        return {
-            "message": f"missing required config {key} (set it in the stack file or pass --config {short}=VALUE)",
-            "traceback": traceback,
-            "kind": "config",
-            "key": key,
-        }
+        return missing_config(key, traceback)
     where = _location(own[0], program_dir) if own else str(main)
     if error.get("code") == "MODULE_NOT_FOUND":
         return {

@@ -27,6 +27,7 @@ from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
 from lockdown.model import REDACTED  # noqa: E402
+from lockdown.planner.failures import missing_config  # noqa: E402
 from lockdown.planner.invokes import InvokeContext  # noqa: E402
 from lockdown.planner.monitor import Recorder, new_monitor  # noqa: E402
 from lockdown.planner.outputs import Context  # noqa: E402
@@ -165,13 +166,7 @@ def describe_error(exn: BaseException, program_dir: Path) -> dict[str, Any]:
 
     text = program_traceback(exn, program_dir)
     if isinstance(exn, ConfigMissingError):
-        short = exn.key.split(":", 1)[1] if ":" in exn.key else exn.key
-        return {
-            "message": f"missing required config {exn.key} (set it in the stack file or pass --config {short}=VALUE)",
-            "traceback": text,
-            "kind": "config",
-            "key": exn.key,
-        }
+        return missing_config(exn.key, text)
     where = _program_frame(exn, program_dir)
     summary = f"{type(exn).__name__}: {_first_line(exn)}"
     if isinstance(exn, ImportError):

@@ -25,6 +25,7 @@ import yaml
 from google.protobuf import struct_pb2
 
 from lockdown.model import ARCHIVE_SIG, ASSET_SIG, ROOT_STACK_TYPE, SECRET_SIG_KEY, SECRET_SIG_VALUE, UNKNOWN
+from lockdown.planner.failures import missing_config
 from lockdown.planner.monitor import Recorder, new_monitor
 from lockdown.values import decode_json_string, struct_to_dict
 
@@ -88,10 +89,8 @@ def run_yaml(spec: dict[str, Any], recorder: Recorder, invoke_ctx: Any) -> dict[
         program.run()
     except TemplateError as err:
         where = f"{path}:{err.line}" if err.line else str(path)
-        if err.kind == "config":
-            short = err.key.split(":", 1)[1] if err.key and ":" in err.key else err.key
-            message = f"missing required config {err.key} (set it in the stack file or pass --config {short}=VALUE)"
-            return {"message": message, "traceback": f"{where}: {err}", "kind": "config", "key": err.key}
+        if err.kind == "config" and err.key:
+            return missing_config(err.key, f"{where}: {err}")
         return {"message": f"{where}: {err}", "traceback": f"{where}: {err}", "kind": "exception"}
     except yaml.YAMLError as err:
         first = str(err).strip().splitlines()[0]
@@ -375,7 +374,8 @@ class _Program:
     def _read(self, name, logical, type_, decl, parent_urn, provider, line) -> _Resource:
         if type_ == STACK_REFERENCE_TYPE:
             props = self.evaluate(decl.get("properties") or {}, line).value
-            ident, state = _reveal(props.get("name") if isinstance(props, dict) else None)[0] or logical, {}
+            ident = _reveal(props.get("name") if isinstance(props, dict) else None)[0] or logical
+            state: Any = {}
         else:
             get = _mapping(decl.get("get"), f"resource {name!r} get")
             ident = _reveal(self.evaluate(get.get("id"), line).value)[0]
