@@ -145,7 +145,12 @@ def test_node_config_secrets_and_stack_references(node_features: LoadedStack) ->
     queue = by_name(node_features, "events")
     bucket = by_name(node_features, "capture-data", "aws:s3/bucket:Bucket")
     assert queue.properties["tags"] == {"names": "alpha,beta", "origin": bucket.properties["bucket"].upper()}
-    assert by_name(node_features, "app").properties["vpcId"] == "vpc-0abc"
+    app = by_name(node_features, "app")
+    assert app.properties["vpcId"] == "vpc-0abc" and "description" not in app.properties
+    assert [w for w in node_features.warnings if "stack reference" in w] == [
+        "stack reference 'acme/network/prod': output 'notGiven' not given, it is empty "
+        "(pass --config stackref:acme/network/prod:notGiven=VALUE)"
+    ]
     assert any("features:dbPassword is a secure value" in w for w in node_features.warnings)
 
 
@@ -209,6 +214,11 @@ def test_yaml_config_secrets_invokes_and_stack_references(yaml_features: LoadedS
     app = by_name(yaml_features, "app")
     ref = by_name(yaml_features, "network-ref")
     assert app.properties["vpcId"] == "vpc-0abc" and app.dependencies == [ref.urn]
+    assert "description" not in app.properties
+    assert [w for w in yaml_features.warnings if "stack reference" in w] == [
+        "stack reference 'acme/network/prod': output 'notGiven' not given, it is empty "
+        "(pass --config stackref:acme/network/prod:notGiven=VALUE)"
+    ]
     assert ref.type == "pulumi:pulumi:StackReference"
 
 

@@ -123,6 +123,7 @@ def run_node(spec: dict[str, Any], recorder: Recorder, invoke_ctx: Any, collecto
                 "stack": spec["stack"],
                 "config": spec["config"],
                 "secretKeys": spec["secretKeys"],
+                "stackrefs": sorted(spec["stackrefs"]),
                 "typescript": main.suffix in TYPESCRIPT_SUFFIXES,
                 "module": main.suffix == ".mjs" or (main.suffix == ".js" and package.get("type") == "module"),
             }
@@ -171,6 +172,10 @@ def _serve(requests: Any, proc: subprocess.Popen, monitor: Any, recorder: Record
         if method == "location":
             key = (message["type"], message["name"])
             recorder.locations.setdefault(key, (message["file"], int(message["line"])))
+            continue
+        if method == "warning":
+            if message["message"] not in recorder.warnings:
+                recorder.warnings.append(message["message"])
             continue
         if method == "log":
             target = collector.errors if message["level"] == "error" else collector.warnings

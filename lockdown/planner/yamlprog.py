@@ -95,6 +95,7 @@ def run_yaml(spec: dict[str, Any], recorder: Recorder, invoke_ctx: Any) -> dict[
     except yaml.YAMLError as err:
         first = str(err).strip().splitlines()[0]
         return {"message": f"{path}: not valid YAML: {first}", "traceback": str(err), "kind": "exception"}
+    recorder.warnings.extend(program.warnings)
     for (type_, name), line in program.declared.items():
         recorder.locations.setdefault((type_, name), (str(path), line))
     return None
@@ -165,6 +166,7 @@ class _Program:
         self.active: list[str] = []
         self.declared: dict[tuple[str, str], int] = {}
         self.root = ""
+        self.warnings: list[str] = []
 
     def run(self) -> None:
         name = f"{self.spec['project']}-{self.spec['stack']}"
@@ -226,6 +228,8 @@ class _Program:
         if root in self.resources_decl:
             resource = self.resource(root)
             deps.add(resource.urn)
+            if resource.type == STACK_REFERENCE_TYPE:
+                self._check_stack_output(resource, rest)
             value: Any = _Outputs({"urn": resource.urn, "id": resource.id, **resource.state}) if rest else resource
         elif root in self.variables_decl:
             found = self.variable(root)
@@ -240,6 +244,20 @@ class _Program:
         else:
             value = self.config(root, line)
         return _Value(self._access(value, rest, expression, line), deps)
+
+    def _check_stack_output(self, reference: _Resource, rest: str) -> None:
+        """As for Python programs: an output that is not given is empty, with a warning."""
+        accessors = list(_ACCESSOR.finditer(rest))
+        if len(accessors) < 2 or accessors[0].group(1) != "outputs" or reference.id not in self.spec["stackrefs"]:
+            return
+        key = accessors[1].group(1) or accessors[1].group(3)
+        if key is not None and key not in (reference.state.get("outputs") or {}):
+            warning = (
+                f"stack reference {reference.id!r}: output {key!r} not given, it is empty "
+                f"(pass --config stackref:{reference.id}:{key}=VALUE)"
+            )
+            if warning not in self.warnings:
+                self.warnings.append(warning)
 
     def _access(self, value: Any, rest: str, expression: str, line: int | None) -> Any:
         position = 0

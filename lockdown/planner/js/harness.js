@@ -165,6 +165,23 @@ async function run(spec) {
         };
     }
 
+    // As for Python programs: an output of a stack reference that is not given is empty, with a
+    // warning naming the config key that gives it (never a failure, never silently).
+    const given = new Set(spec.stackrefs);
+    const getOutput = pulumi.StackReference.prototype.getOutput;
+    pulumi.StackReference.prototype.getOutput = function (name) {
+        pulumi.all([this.name, name, this.outputs]).apply(([stack, key, outputs]) => {
+            if (given.has(stack) && !Object.prototype.hasOwnProperty.call(outputs || {}, key)) {
+                const message =
+                    `stack reference '${stack}': output '${key}' not given, it is empty ` +
+                    `(pass --config stackref:${stack}:${key}=VALUE)`;
+                send({ method: "warning", message });
+            }
+        });
+        return getOutput.call(this, name);
+    };
+    pulumi.StackReference.prototype.requireOutput = pulumi.StackReference.prototype.getOutput;
+
     if (spec.typescript) {
         registerTypeScript(programDir, resolve);
     }

@@ -14,7 +14,7 @@ new aws.secretsmanager.Secret("token", { description: pulumi.secret("do-not-prin
 new aws.sqs.Queue("events", { tags: { names: names.join(","), origin: store.bucket.bucket.apply((b) => b.toUpperCase()) } });
 
 const network = new pulumi.StackReference("acme/network/prod");
-new aws.ec2.SecurityGroup("app", { vpcId: network.getOutput("vpcId") });
+new aws.ec2.SecurityGroup("app", { vpcId: network.getOutput("vpcId"), description: network.requireOutput("notGiven") });
 
 // An output the planner cannot know: the trail's home region is computed by AWS.
 const trail = new aws.cloudtrail.Trail("trail", { s3BucketName: store.bucket.id });
