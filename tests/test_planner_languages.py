@@ -168,6 +168,13 @@ def test_compiled_javascript_program() -> None:
     assert bucket.file.endswith("plain-js/index.js") and bucket.line == 6
 
 
+def test_es_module_javascript_program() -> None:
+    stack = load_program(NODE_PROGRAMS / "esm-js", "test")
+    bucket = by_name(stack, "esm-bucket")
+    assert bucket.properties["tags"] == {"style": "esm"} and bucket.line == 4
+    assert bucket.urn == "urn:pulumi:test::esm-js::aws:s3/bucket:Bucket::esm-bucket"
+
+
 def test_node_exception_names_file_and_line() -> None:
     with pytest.raises(LockdownError, match=r"error-exception/index\.ts:6: Error: capture limit exceeded"):
         load_program(NODE_PROGRAMS / "error-exception", "test")
