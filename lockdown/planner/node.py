@@ -207,7 +207,8 @@ def describe_error(error: dict[str, Any], program_dir: Path, main: Path) -> dict
     own = [line for line in stack.splitlines() if _own_frame(line, program_dir)]
     traceback = "\n".join([f"{error.get('name', 'Error')}: {message}", *own]) if own else stack
     missing = _CONFIG_KEY.search(message)
-    key = error.get("key") or (missing.group(1) if missing else None)
+    key = error.get("key") if error.get("name") == "ConfigMissingError" else None
+    key = key or (missing.group(1) if missing else None)
     if key:
         return missing_config(key, traceback)
     where = _location(own[0], program_dir) if own else str(main)

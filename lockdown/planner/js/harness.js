@@ -2,11 +2,11 @@
 // runtime and forwards every resource-monitor call to the Python parent, which answers it
 // with the same recording monitor, synthesized outputs and invokes as for Python programs.
 //
-// Protocol (one JSON object per line): the first line on stdin is the spec; requests go out
-// on the descriptor named in argv as {id, method, request: base64 protobuf}; answers come back on stdin as
-// {id, response: base64 protobuf} or {id, error}. Other messages: {method: "location"},
-// {method: "log"}, and last {method: "done", error}. Everything the program prints goes to
-// stdout/stderr, which the parent keeps apart from the protocol.
+// Protocol (one JSON object per line): the first line on stdin is the spec; requests go out on
+// the descriptor named in argv as {id, method, request: base64 protobuf}; answers come back on
+// stdin as {id, response: base64 protobuf} or {id, error}. Other messages: {method: "location"},
+// {method: "log"}, {method: "warning"}, and last {method: "done", error}. Everything the program
+// prints goes to stdout/stderr, which the parent keeps apart from the protocol.
 "use strict";
 
 const fs = require("fs");
