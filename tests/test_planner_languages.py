@@ -257,6 +257,7 @@ def test_unsupported_runtime_is_an_error(tmp_path: Path) -> None:
 
 
 def test_locked_down_pipeline_in_yaml_has_no_finding() -> None:
+    """The repository's pipeline in YAML (the cheaper transcription), with stacks/Pulumi.dev.yaml."""
     code, report = check_json(YAML_PROGRAMS / "lockdown-pipeline", "dev")
     assert report["errors"] == [], report["errors"]
     assert code == 0 and report["findings"] == []
