@@ -108,7 +108,7 @@ def test_main_and_stack_config_dir(tmp_path: Path) -> None:
     [
         (lambda p: None, "dev", "no Pulumi.yaml"),
         (_python_project_without_stack, "dev", "Pulumi.dev.yaml: stack 'dev' config file not found"),
-        (lambda p: (p / "Pulumi.yaml").write_text("name: demo\nruntime: nodejs\n"), "dev", "runs Python programs only"),
+        (lambda p: (p / "Pulumi.yaml").write_text("name: demo\nruntime: go\n"), "dev", "runs python, nodejs, yaml"),
         (
             lambda p: (p / "Pulumi.yaml").write_text("name: demo\nmain: nowhere/\n"),
             "dev",

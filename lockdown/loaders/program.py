@@ -52,6 +52,10 @@ def start_program(
     here, before anything starts.
     """
     spec = read_project(program_dir, stack, list(config_overrides))
+    if spec.runtime == "nodejs":
+        from lockdown.planner.node import preflight
+
+        preflight(spec)
     return PendingPlan(spec, verbose)
 
 

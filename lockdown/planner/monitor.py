@@ -287,4 +287,18 @@ def build_monitor(recorder: Recorder, stackrefs: dict[str, dict[str, Any]], invo
     return RecordingMonitor
 
 
-__all__ = ["Recorder", "build_monitor", "engine_urn", "unwrap_secrets"]
+def new_monitor(recorder: Recorder, stackrefs: dict[str, dict[str, Any]], invoke_ctx: Any) -> Any:
+    """The recording monitor every language runtime talks to (mocks are never asked: it answers itself)."""
+    from pulumi.runtime.mocks import Mocks
+
+    class _NoMocks(Mocks):
+        def call(self, args):
+            return {}
+
+        def new_resource(self, args):
+            return "", {}
+
+    return build_monitor(recorder, stackrefs, invoke_ctx)(_NoMocks())
+
+
+__all__ = ["Recorder", "build_monitor", "engine_urn", "new_monitor", "unwrap_secrets"]

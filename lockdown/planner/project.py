@@ -40,6 +40,9 @@ class ProjectSpec:
     config_view: dict[str, Any] = field(default_factory=dict)
     stackrefs: dict[str, dict[str, Any]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    #: ``python``, ``nodejs`` or ``yaml`` (Pulumi.yaml's ``runtime``), and its ``options``.
+    runtime: str = "python"
+    runtime_options: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         """The spec as the runner subprocess reads it (secrets included: it goes over a pipe only)."""
@@ -52,6 +55,8 @@ class ProjectSpec:
             "config": self.program_config,
             "secretKeys": self.secret_keys,
             "stackrefs": self.stackrefs,
+            "runtime": self.runtime,
+            "runtimeOptions": self.runtime_options,
         }
 
 
@@ -63,9 +68,13 @@ def read_project(program_dir: str | Path, stack: str, overrides: list[str] | tup
     if not isinstance(meta, dict) or not isinstance(meta.get("name"), str) or not meta["name"]:
         raise LockdownError(f"{project_file}: project file has no 'name'")
     name = meta["name"]
-    _check_runtime(project_file, meta.get("runtime"))
-    main = _main_path(project_file, project_dir, meta.get("main"))
+    runtime, options = _check_runtime(project_file, meta.get("runtime"))
+    if runtime == "python":
+        main = _main_path(project_file, project_dir, meta.get("main"))
+    else:  # the language's own module finds its entry point (lockdown.planner.node, .yamlprog)
+        main = (project_dir / str(meta["main"])).resolve() if meta.get("main") else project_dir
     spec = ProjectSpec(project=name, stack=stack, project_dir=project_dir, main=main)
+    spec.runtime, spec.runtime_options = runtime, options
     raw: dict[str, Any] = {}
     _apply_project_config(raw, name, meta.get("config"), project_file)
     stack_file = _stack_file(project_dir, meta.get("stackConfigDir"), stack)
@@ -120,10 +129,20 @@ def _load_yaml(path: Path, what: str) -> Any:
         raise LockdownError(f"{path}: {what} is not valid YAML: {first}") from err
 
 
-def _check_runtime(project_file: Path, runtime: Any) -> None:
+#: The runtimes the offline planner runs.
+RUNTIMES = ("python", "nodejs", "yaml")
+
+
+def _check_runtime(project_file: Path, runtime: Any) -> tuple[str, dict[str, Any]]:
     name = runtime.get("name") if isinstance(runtime, dict) else runtime
-    if name is not None and name != "python":
-        raise LockdownError(f"{project_file}: runtime is {name!r}; the offline planner runs Python programs only")
+    options = runtime.get("options") if isinstance(runtime, dict) else None
+    if name is None:
+        name = "python"
+    if name not in RUNTIMES:
+        raise LockdownError(
+            f"{project_file}: runtime is {name!r}; the offline planner runs {', '.join(RUNTIMES)} programs"
+        )
+    return name, options if isinstance(options, dict) else {}
 
 
 def _main_path(project_file: Path, project_dir: Path, main: Any) -> Path:

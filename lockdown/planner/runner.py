@@ -27,8 +27,9 @@ from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
 from lockdown.model import REDACTED  # noqa: E402
+from lockdown.planner.failures import missing_config  # noqa: E402
 from lockdown.planner.invokes import InvokeContext  # noqa: E402
-from lockdown.planner.monitor import Recorder, build_monitor  # noqa: E402
+from lockdown.planner.monitor import Recorder, new_monitor  # noqa: E402
 from lockdown.planner.outputs import Context  # noqa: E402
 from lockdown.values import decode_json_string  # noqa: E402
 
@@ -90,7 +91,17 @@ def plan(spec: dict[str, Any]) -> dict[str, Any]:
         default_tags=base.default_tags,
     )
     collector = _LogCollector()
-    error = _run(spec, config, recorder, invoke_ctx, collector, main_file)
+    runtime = spec.get("runtime", "python")
+    if runtime == "nodejs":
+        from lockdown.planner.node import run_node
+
+        error = run_node(spec, recorder, invoke_ctx, collector)
+    elif runtime == "yaml":
+        from lockdown.planner.yamlprog import run_yaml
+
+        error = run_yaml(spec, recorder, invoke_ctx)
+    else:
+        error = _run(spec, config, recorder, invoke_ctx, collector, main_file)
     if error is None and collector.errors:
         error = {
             "message": f"the program logged an error: {collector.errors[0]}",
@@ -110,15 +121,8 @@ def _run(spec, config, recorder, invoke_ctx, collector, main_file: Path) -> dict
     import pulumi
     from pulumi.runtime import settings as pulumi_settings
     from pulumi.runtime.config import set_all_config
-    from pulumi.runtime.mocks import MockEngine, Mocks, MockSettings
+    from pulumi.runtime.mocks import MockEngine, MockSettings
     from pulumi.runtime.stack import run_in_stack
-
-    class _NoMocks(Mocks):
-        def call(self, args):  # the monitor answers invokes itself
-            return {}
-
-        def new_resource(self, args):
-            return "", {}
 
     _patch_stack_reference(pulumi, set(spec["stackrefs"]))
     _patch_apply(pulumi)
@@ -127,7 +131,7 @@ def _run(spec, config, recorder, invoke_ctx, collector, main_file: Path) -> dict
     logger.propagate = False
     logger.addHandler(collector)
     logger.setLevel(logging.WARNING)
-    monitor = build_monitor(recorder, spec["stackrefs"], invoke_ctx)(_NoMocks())
+    monitor = new_monitor(recorder, spec["stackrefs"], invoke_ctx)
     features = set(monitor.GetDeploymentInfo(None).supportedFeatures)
     settings = MockSettings(
         monitor=monitor,
@@ -162,13 +166,7 @@ def describe_error(exn: BaseException, program_dir: Path) -> dict[str, Any]:
 
     text = program_traceback(exn, program_dir)
     if isinstance(exn, ConfigMissingError):
-        short = exn.key.split(":", 1)[1] if ":" in exn.key else exn.key
-        return {
-            "message": f"missing required config {exn.key} (set it in the stack file or pass --config {short}=VALUE)",
-            "traceback": text,
-            "kind": "config",
-            "key": exn.key,
-        }
+        return missing_config(exn.key, text)
     where = _program_frame(exn, program_dir)
     summary = f"{type(exn).__name__}: {_first_line(exn)}"
     if isinstance(exn, ImportError):
