@@ -1,7 +1,8 @@
 """Reading a Pulumi project the way the Pulumi CLI does, without the CLI.
 
 ``Pulumi.yaml`` gives the project name, the program (``main``) and where stack files
-live (``stackConfigDir``); ``Pulumi.<stack>.yaml`` gives the config. The program sees
+live (``stackConfigDir``); ``Pulumi.<stack>.yaml`` gives the config. A stack with no
+stack file runs with empty stack config (the Pulumi CLI does the same), with a warning. The program sees
 config the way the CLI passes it: flat ``namespace:key`` strings, structured values
 as JSON. ``--config`` overrides apply on top. Secure values cannot be decrypted
 offline: they are the redacted placeholder unless overridden, and are marked secret.
@@ -69,7 +70,7 @@ def read_project(program_dir: str | Path, stack: str, overrides: list[str] | tup
     raw: dict[str, Any] = {}
     _apply_project_config(raw, name, meta.get("config"), project_file)
     stack_file = _stack_file(project_dir, meta.get("stackConfigDir"), stack)
-    stack_doc = _load_yaml(stack_file, f"stack '{stack}' config file") or {}
+    stack_doc = _stack_doc(stack_file, stack, spec.warnings)
     if not isinstance(stack_doc, dict):
         raise LockdownError(f"{stack_file}: stack config file must be a YAML mapping")
     stack_config = stack_doc.get("config") or {}
@@ -144,6 +145,17 @@ def _stack_file(project_dir: Path, config_dir: Any, stack: str) -> Path:
         if (base / candidate).is_file():
             return base / candidate
     return base / f"Pulumi.{short}.yaml"
+
+
+def _stack_doc(stack_file: Path, stack: str, warnings: list[str]) -> Any:
+    """The stack file's content; a stack with no file has empty config, as the Pulumi CLI runs it."""
+    if not stack_file.exists():
+        warnings.append(
+            f"stack '{stack}' has no config file ({stack_file.name}); planned with empty stack config, "
+            "as the Pulumi CLI runs it (check the stack name)"
+        )
+        return {}
+    return _load_yaml(stack_file, f"stack '{stack}' config file") or {}
 
 
 def _apply_project_config(raw: dict[str, Any], project: str, block: Any, project_file: Path) -> None:
