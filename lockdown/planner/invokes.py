@@ -457,7 +457,7 @@ def _named_arn(service: str, kind: str, field: str = "name", region: bool = True
             name = name.rsplit("/", 1)[-1]
         else:
             arn = f"arn:{ctx.partition}:{service}:{ctx.region if region else ''}:{ctx.account}:{kind}{name}"
-        return {"id": name, "arn": arn, field: name, "name": name}
+        return {"id": name, "arn": arn, field: name}
 
     return build
 
