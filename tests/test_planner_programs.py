@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -414,3 +415,20 @@ def test_remote_component_outputs_are_unknown_and_the_program_goes_on(no_stack_f
         "multi-language component examplex:ec2:Vpc cannot run offline; its outputs are unknown" in w
         for w in no_stack_file.warnings
     )
+
+
+def test_program_runs_in_its_projects_virtualenv(tmp_path: Path) -> None:
+    """As the Pulumi CLI runs it: ``runtime.options.virtualenv`` names the interpreter."""
+    (tmp_path / "Pulumi.yaml").write_text("name: venv\nruntime:\n  name: python\n  options:\n    virtualenv: env\n")
+    (tmp_path / "__main__.py").write_text(
+        "import sys\nimport pulumi_aws as aws\naws.sns.Topic('t', tags={'python': sys.executable})\n"
+    )
+    (tmp_path / "env").symlink_to(sys.prefix)  # the environment the tests run in, under the project's name
+    python = tmp_path / "env" / "bin" / "python"
+    stack = load_program(tmp_path, "dev")
+    assert by_name(stack, "t").properties["tags"]["python"] == str(python)
+    assert not any("virtualenv" in w for w in stack.warnings)
+
+
+def test_missing_virtualenv_falls_back_with_a_warning(no_stack_file: LoadedStack) -> None:
+    assert any("the project's virtualenv 'venv' does not exist" in w for w in no_stack_file.warnings)

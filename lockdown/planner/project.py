@@ -7,6 +7,12 @@ config the way the CLI passes it: flat ``namespace:key`` strings, structured val
 as JSON. ``--config`` overrides apply on top. Secure values cannot be decrypted
 offline: they are the redacted placeholder unless overridden, and are marked secret.
 
+The program runs in the Python environment the project names, as the Pulumi CLI runs
+it: ``runtime.options.virtualenv`` (relative to the project) when that virtualenv exists,
+so a program pinned to other package versions (an older pulumi-aws) plans with them;
+otherwise ``PULUMI_PYTHON_CMD`` (the CLI's setting for a project without one) or
+Lockdown's own environment, with a warning when a named virtualenv is missing.
+
 Stack reference outputs are given as config keys ``stackref:<stack name>:<output>``
 (in the stack file or with ``--config``); they are not passed to the program.
 """
@@ -14,6 +20,8 @@ Stack reference outputs are given as config keys ``stackref:<stack name>:<output
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,6 +49,8 @@ class ProjectSpec:
     config_view: dict[str, Any] = field(default_factory=dict)
     stackrefs: dict[str, dict[str, Any]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    #: The project's virtualenv interpreter; None: Lockdown's own.
+    python: Path | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The spec as the runner subprocess reads it (secrets included: it goes over a pipe only)."""
@@ -67,6 +77,7 @@ def read_project(program_dir: str | Path, stack: str, overrides: list[str] | tup
     _check_runtime(project_file, meta.get("runtime"))
     main = _main_path(project_file, project_dir, meta.get("main"))
     spec = ProjectSpec(project=name, stack=stack, project_dir=project_dir, main=main)
+    spec.python = _virtualenv_python(project_dir, meta.get("runtime"), spec.warnings)
     raw: dict[str, Any] = {}
     _apply_project_config(raw, name, meta.get("config"), project_file)
     stack_file = _stack_file(project_dir, meta.get("stackConfigDir"), stack)
@@ -125,6 +136,27 @@ def _check_runtime(project_file: Path, runtime: Any) -> None:
     name = runtime.get("name") if isinstance(runtime, dict) else runtime
     if name is not None and name != "python":
         raise LockdownError(f"{project_file}: runtime is {name!r}; the offline planner runs Python programs only")
+
+
+def _virtualenv_python(project_dir: Path, runtime: Any, warnings: list[str]) -> Path | None:
+    """The interpreter the Pulumi CLI would run the program with (None: Lockdown's own)."""
+    options = runtime.get("options") if isinstance(runtime, dict) else None
+    venv = options.get("virtualenv") if isinstance(options, dict) else None
+    if isinstance(venv, str) and venv:
+        for python in (project_dir / venv / "bin" / "python", project_dir / venv / "Scripts" / "python.exe"):
+            if python.is_file():
+                return python
+    command = os.environ.get("PULUMI_PYTHON_CMD")
+    found = shutil.which(command) if command else None
+    if command and not found:
+        raise LockdownError(f"PULUMI_PYTHON_CMD={command!r} is not an executable")
+    if isinstance(venv, str) and venv:
+        warnings.append(
+            f"the project's virtualenv {venv!r} does not exist; planned with "
+            f"{'PULUMI_PYTHON_CMD' if found else 'the Python environment Lockdown runs in'}, "
+            "whose package versions may differ from the program's"
+        )
+    return Path(found) if found else None
 
 
 def _main_path(project_file: Path, project_dir: Path, main: Any) -> Path:
