@@ -111,7 +111,7 @@ def result_class(token: str) -> type | None:
     name = function.rpartition(":")[2]
     if package != "aws" or not name:
         return None
-    parent = "pulumi_aws" if module == "index" else f"pulumi_aws.{ {'lambda': 'lambda_'}.get(module, module)}"
+    parent = "pulumi_aws" if module == "index" else f"pulumi_aws.{ {'lambda': 'lambda_'}.get(module, module) }"
     try:
         mod = importlib.import_module(f"{parent}.{re.sub(r'(?<!^)(?=[A-Z])', '_', name).lower()}")
     except ImportError:
@@ -334,7 +334,11 @@ def _vpc(args: dict[str, Any], ctx: InvokeContext) -> dict[str, Any]:
         "arn": f"arn:{ctx.partition}:ec2:{ctx.region}:{ctx.account}:vpc/{vpc}",
         "cidrBlock": cidr,
         "cidrBlockAssociations": [
-            {"associationId": "vpc-cidr-assoc-" + hex_digest(vpc, 17, "assoc"), "cidrBlock": cidr, "state": "associated"}
+            {
+                "associationId": "vpc-cidr-assoc-" + hex_digest(vpc, 17, "assoc"),
+                "cidrBlock": cidr,
+                "state": "associated",
+            }
         ],
         "default": bool(args.get("default")),
         "dhcpOptionsId": "dopt-" + hex_digest(vpc, 17, "dopt"),

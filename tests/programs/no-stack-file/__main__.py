@@ -48,7 +48,8 @@ class Network(pulumi.ComponentResource):
     public_subnet_ids: pulumi.Output[list]
 
     def __init__(self, name: str, cidr_block: str, opts: pulumi.ResourceOptions | None = None) -> None:
-        props = {"cidr_block": cidr_block, "nat_gateways": {"strategy": "None"}, "vpc_id": None, "public_subnet_ids": None}
+        props = {"cidr_block": cidr_block, "nat_gateways": {"strategy": "None"}}
+        props.update(vpc_id=None, public_subnet_ids=None)  # outputs the provider fills in
         super().__init__("examplex:ec2:Vpc", name, props, opts, remote=True)
 
 
