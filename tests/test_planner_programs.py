@@ -377,27 +377,28 @@ def test_program_log_warnings_are_shown_only_when_verbose(capsys: pytest.Capture
 
 @pytest.fixture(scope="module")
 def no_stack_file() -> LoadedStack:
-    return load_program(PROGRAMS / "no-stack-file", "dev")
+    # The region is given: the environment's AWS_REGION would otherwise decide it.
+    return load_program(PROGRAMS / "no-stack-file", "dev", ["aws:region=eu-central-1"])
 
 
 def test_a_stack_with_no_stack_file_plans_with_empty_config(no_stack_file: LoadedStack) -> None:
     assert not (PROGRAMS / "no-stack-file" / "Pulumi.dev.yaml").exists()
-    assert no_stack_file.config == {}
+    assert no_stack_file.config == {"aws:region": "eu-central-1"}
     assert any("stack 'dev' has no config file (Pulumi.dev.yaml)" in w for w in no_stack_file.warnings)
     assert by_name(no_stack_file, "web", "aws:ec2/instance:Instance").properties["instanceType"] == "t3.micro"
 
 
 def test_ecr_token_is_decoded_and_its_password_stays_secret(no_stack_file: LoadedStack) -> None:
     login = by_name(no_stack_file, "registry-login").properties["tags"]
-    assert login == {"user": "AWS", "server": "https://123456789012.dkr.ecr.us-east-1.amazonaws.com"}
+    assert login == {"user": "AWS", "server": "https://123456789012.dkr.ecr.eu-central-1.amazonaws.com"}
     assert by_name(no_stack_file, "registry-password").properties["secretString"] == REDACTED
     assert "lockdown-placeholder-token" not in dump(no_stack_file)
 
 
 def test_ami_zone_and_default_vpc_lookups_as_programs_use_them(no_stack_file: LoadedStack) -> None:
     instance = by_name(no_stack_file, "web", "aws:ec2/instance:Instance").properties
-    assert instance["ami"].startswith("ami-") and instance["availabilityZone"] == "us-east-1b"
-    assert instance["tags"] == {"image": "al2023-ami-2.0.20260101.0-x86_64", "arch": "x86_64", "zoneId": "use1-az2"}
+    assert instance["ami"].startswith("ami-") and instance["availabilityZone"] == "eu-central-1b"
+    assert instance["tags"] == {"image": "al2023-ami-2.0.20260101.0-x86_64", "arch": "x86_64", "zoneId": "euc1-az2"}
     assert instance["subnetId"].startswith("subnet-")
     group = by_name(no_stack_file, "web", "aws:ec2/securityGroup:SecurityGroup").properties
     assert group["vpcId"].startswith("vpc-")
