@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -369,3 +370,66 @@ def test_program_log_warnings_are_shown_only_when_verbose(capsys: pytest.Capture
     assert "deprecated" not in capsys.readouterr().err
     load_program(PROGRAMS / "aws-v6", "test", verbose=True)
     assert "program warning: BucketV2 is deprecated" in capsys.readouterr().err
+
+
+# --- programs as they are published: no stack file, lookups, remote components -------------
+
+
+@pytest.fixture(scope="module")
+def no_stack_file() -> LoadedStack:
+    # The region is given: the environment's AWS_REGION would otherwise decide it.
+    return load_program(PROGRAMS / "no-stack-file", "dev", ["aws:region=eu-central-1"])
+
+
+def test_a_stack_with_no_stack_file_plans_with_empty_config(no_stack_file: LoadedStack) -> None:
+    assert not (PROGRAMS / "no-stack-file" / "Pulumi.dev.yaml").exists()
+    assert no_stack_file.config == {"aws:region": "eu-central-1"}
+    assert any("stack 'dev' has no config file (Pulumi.dev.yaml)" in w for w in no_stack_file.warnings)
+    assert by_name(no_stack_file, "web", "aws:ec2/instance:Instance").properties["instanceType"] == "t3.micro"
+
+
+def test_ecr_token_is_decoded_and_its_password_stays_secret(no_stack_file: LoadedStack) -> None:
+    login = by_name(no_stack_file, "registry-login").properties["tags"]
+    assert login == {"user": "AWS", "server": "https://123456789012.dkr.ecr.eu-central-1.amazonaws.com"}
+    assert by_name(no_stack_file, "registry-password").properties["secretString"] == REDACTED
+    assert "lockdown-placeholder-token" not in dump(no_stack_file)
+
+
+def test_ami_zone_and_default_vpc_lookups_as_programs_use_them(no_stack_file: LoadedStack) -> None:
+    instance = by_name(no_stack_file, "web", "aws:ec2/instance:Instance").properties
+    assert instance["ami"].startswith("ami-") and instance["availabilityZone"] == "eu-central-1b"
+    assert instance["tags"] == {"image": "al2023-ami-2.0.20260101.0-x86_64", "arch": "x86_64", "zoneId": "euc1-az2"}
+    assert instance["subnetId"].startswith("subnet-")
+    group = by_name(no_stack_file, "web", "aws:ec2/securityGroup:SecurityGroup").properties
+    assert group["vpcId"].startswith("vpc-")
+
+
+def test_remote_component_outputs_are_unknown_and_the_program_goes_on(no_stack_file: LoadedStack) -> None:
+    network = by_name(no_stack_file, "net")
+    assert network.type == "examplex:ec2:Vpc" and not network.custom
+    assert network.properties["cidr_block"] == "10.20.0.0/16"
+    nat = by_name(no_stack_file, "nat", "aws:ec2/natGateway:NatGateway")
+    assert nat.properties["subnetId"] == UNKNOWN and "subnetId" in nat.unknowns
+    assert by_name(no_stack_file, "inside").properties["vpcId"] == UNKNOWN
+    assert not [r for r in no_stack_file.resources if r.parent == network.urn]
+    assert any(
+        "multi-language component examplex:ec2:Vpc cannot run offline; its outputs are unknown" in w
+        for w in no_stack_file.warnings
+    )
+
+
+def test_program_runs_in_its_projects_virtualenv(tmp_path: Path) -> None:
+    """As the Pulumi CLI runs it: ``runtime.options.virtualenv`` names the interpreter."""
+    (tmp_path / "Pulumi.yaml").write_text("name: venv\nruntime:\n  name: python\n  options:\n    virtualenv: env\n")
+    (tmp_path / "__main__.py").write_text(
+        "import sys\nimport pulumi_aws as aws\naws.sns.Topic('t', tags={'python': sys.executable})\n"
+    )
+    (tmp_path / "env").symlink_to(sys.prefix)  # the environment the tests run in, under the project's name
+    python = tmp_path / "env" / "bin" / "python"
+    stack = load_program(tmp_path, "dev")
+    assert by_name(stack, "t").properties["tags"]["python"] == str(python)
+    assert not any("virtualenv" in w for w in stack.warnings)
+
+
+def test_missing_virtualenv_falls_back_with_a_warning(no_stack_file: LoadedStack) -> None:
+    assert any("the project's virtualenv 'venv' does not exist" in w for w in no_stack_file.warnings)

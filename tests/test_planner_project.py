@@ -103,11 +103,25 @@ def test_main_and_stack_config_dir(tmp_path: Path) -> None:
     assert spec.program_config == {"aws:region": "eu-west-1"}
 
 
+def test_stack_without_a_stack_file_has_empty_config_and_a_warning(tmp_path: Path) -> None:
+    """As the Pulumi CLI runs it: no Pulumi.<stack>.yaml is empty stack config, project config still applies."""
+    _write(tmp_path / "Pulumi.yaml", "name: demo\nruntime: python\nconfig:\n  size:\n    default: small\n")
+    _write(tmp_path / "__main__.py", "")
+    spec = read_project(tmp_path, "org/demo/dev", ["aws:region=eu-west-1"])
+    assert spec.program_config == {"demo:size": "small", "aws:region": "eu-west-1"}
+    (warning,) = spec.warnings
+    assert "stack 'org/demo/dev' has no config file (Pulumi.dev.yaml)" in warning and "empty stack config" in warning
+
+
 @pytest.mark.parametrize(
     ("setup", "stack", "message"),
     [
         (lambda p: None, "dev", "no Pulumi.yaml"),
-        (_python_project_without_stack, "dev", "Pulumi.dev.yaml: stack 'dev' config file not found"),
+        (
+            lambda p: (_python_project_without_stack(p), (p / "Pulumi.dev.yaml").mkdir()),
+            "dev",
+            "Pulumi.dev.yaml: cannot read stack 'dev' config file",
+        ),
         (lambda p: (p / "Pulumi.yaml").write_text("name: demo\nruntime: go\n"), "dev", "runs python, nodejs, yaml"),
         (
             lambda p: (p / "Pulumi.yaml").write_text("name: demo\nmain: nowhere/\n"),

@@ -7,8 +7,9 @@ what it registered into ``Resource`` records with ``source="program"``.
 
 Stack reference outputs are given as ``--config stackref:<stack name>:<output>=VALUE``
 (or the same key in the stack file); without them a stack reference's outputs are
-empty and the run carries a warning. The program's own packages must be importable
-from the environment Lockdown runs in.
+empty and the run carries a warning. The program runs in its project's virtualenv
+(``runtime.options.virtualenv``) when it has one, else in Lockdown's environment: its
+packages must be importable from there (the Pulumi SDK included).
 """
 
 from __future__ import annotations
@@ -70,7 +71,7 @@ class PendingPlan:
         env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH", "")) if p)
         env.pop("RUST_BACKTRACE", None)
         self._proc = subprocess.Popen(
-            [sys.executable, "-m", "lockdown.planner.runner"],
+            [str(spec.python or sys.executable), "-m", "lockdown.planner.runner"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

@@ -5,11 +5,24 @@ availability zones, ARN parsing, default tags) are computed exactly; lookups of
 objects that already exist in the cloud (an AMI, a VPC, a hosted zone) return
 plausible placeholders and say so in a warning; anything else returns an empty
 result and a warning, so a report lists what the check could not see.
+
+Real programs use a lookup's result the way the real function returns it (they
+base64-decode an ECR token, index ``names[0]``, split an id), so a modelled result is
+completed to the result type the installed pulumi-aws declares for the invoke: the
+arguments the provider echoes back, the region, and an empty value of the declared type
+for any other field the type does not mark optional. Credentials in a result (an ECR
+token, a parameter's value) are returned as secrets, so they are redacted wherever they
+end up.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import base64
+import functools
+import importlib
+import re
+import typing
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,16 +62,94 @@ def call(token: str, args: dict[str, Any], ctx: InvokeContext) -> dict[str, Any]
     """The result of one invoke (camelCase keys, as the provider returns them)."""
     handler = EXACT.get(token)
     if handler is not None:
-        return handler(args, ctx)
+        return complete(token, handler(args, ctx), args, ctx)
     lookup = LOOKUPS.get(token)
     if lookup is not None:
         ctx.warn_once(
             token,
             f"invoke {token} looks up an existing cloud object; the check used a placeholder, not the real object",
         )
-        return lookup(args, ctx)
+        return complete(token, lookup(args, ctx), args, ctx)
     ctx.warn_once(token, f"invoke {token} is not modelled by the offline planner; it returned an empty result")
     return {}
+
+
+def secret_fields(token: str) -> frozenset[str]:
+    """Result fields that are credentials: the monitor returns them as secrets."""
+    return SECRET_FIELDS.get(token, frozenset())
+
+
+def complete(token: str, result: dict[str, Any], args: dict[str, Any], ctx: InvokeContext) -> dict[str, Any]:
+    """``result`` with every field the declared result type requires (see the module docstring)."""
+    shape = declared_shape(token)
+    if shape is None:
+        return result
+    out = dict(result)
+    for key, hint in shape.items():
+        if key in out:
+            continue
+        if key in args:
+            out[key] = args[key]
+        elif key == "region":
+            out[key] = args.get("region") or ctx.region
+        elif not is_optional(hint):
+            out[key] = empty_value(hint)
+    return out
+
+
+@functools.cache
+def declared_shape(token: str) -> dict[str, Any] | None:
+    """Wire name -> type hint of each field of the result type pulumi-aws declares for ``token``."""
+    cls = result_class(token)
+    return fields_of(cls) if cls is not None else None
+
+
+def result_class(token: str) -> type | None:
+    """``aws:ec2/getAmi:getAmi`` -> ``pulumi_aws.ec2.get_ami.GetAmiResult`` (None if there is none)."""
+    package, _, rest = token.partition(":")
+    module, _, function = rest.partition("/")
+    name = function.rpartition(":")[2]
+    if package != "aws" or not name:
+        return None
+    parent = "pulumi_aws" if module == "index" else f"pulumi_aws.{ {'lambda': 'lambda_'}.get(module, module) }"
+    try:
+        mod = importlib.import_module(f"{parent}.{re.sub(r'(?<!^)(?=[A-Z])', '_', name).lower()}")
+    except ImportError:
+        return None
+    return getattr(mod, name[0].upper() + name[1:] + "Result", None)
+
+
+def fields_of(cls: type) -> dict[str, Any]:
+    """Wire name -> type hint of each output property of a pulumi-aws output type."""
+    fields: dict[str, Any] = {}
+    for prop in vars(cls).values():
+        wire = getattr(getattr(prop, "fget", None), "_pulumi_name", None)
+        if isinstance(prop, property) and wire:
+            fields[wire] = typing.get_type_hints(prop.fget).get("return", Any)
+    return fields
+
+
+def is_optional(hint: Any) -> bool:
+    return typing.get_origin(hint) is typing.Union and type(None) in typing.get_args(hint)
+
+
+def empty_value(hint: Any) -> Any:
+    """The empty value of a declared type: ``""``, ``0``, ``False``, ``[]``, ``{}``, or an object of
+    empty required fields."""
+    origin = typing.get_origin(hint) or hint
+    if origin is str or hint is Any:
+        return ""
+    if origin is bool:
+        return False
+    if origin in (int, float):
+        return origin()
+    if isinstance(origin, type) and issubclass(origin, Mapping):
+        return {}
+    if isinstance(origin, type) and issubclass(origin, Sequence):
+        return []
+    if isinstance(origin, type):
+        return {k: empty_value(h) for k, h in fields_of(origin).items() if not is_optional(h)}
+    return None
 
 
 def _policy_document(args: dict[str, Any], ctx: InvokeContext) -> dict[str, Any]:
@@ -92,15 +183,24 @@ def _partition(args: dict[str, Any], ctx: InvokeContext) -> dict[str, Any]:
 
 def _availability_zones(args: dict[str, Any], ctx: InvokeContext) -> dict[str, Any]:
     region = args.get("region") or ctx.region
-    letters = "abc"
-    short = "".join(part[0] for part in region.split("-")[:-1]) + region.split("-")[-1]
+    prefix = zone_id_prefix(region)
     return {
         "id": region,
-        "names": [f"{region}{c}" for c in letters],
-        "zoneIds": [f"{short}-az{i + 1}" for i in range(len(letters))],
+        "names": [f"{region}{c}" for c in "abc"],
+        "zoneIds": [f"{prefix}-az{i}" for i in (1, 2, 3)],
         "groupNames": [region],
         "state": args.get("state"),
     }
+
+
+#: Zone ids abbreviate each word of the region: ``us-east-1`` -> ``use1``, ``ap-southeast-2`` -> ``apse2``.
+_DIRECTIONS = {"northeast": "ne", "northwest": "nw", "southeast": "se", "southwest": "sw", "central": "c"}
+
+
+def zone_id_prefix(region: str) -> str:
+    *words, number = region.split("-")
+    area, *directions = words or ["us"]
+    return area + "".join(_DIRECTIONS.get(d, d[:1]) for d in directions) + number
 
 
 def _arn(args: dict[str, Any], ctx: InvokeContext) -> dict[str, Any]:
@@ -168,26 +268,88 @@ def _seed(args: dict[str, Any]) -> str:
 
 
 def _ami(args: dict[str, Any], ctx: InvokeContext) -> dict[str, Any]:
+    """An image matching the lookup: its name from the ``name`` filter (wildcards filled in), its
+    owner from ``owners``, and the architecture the name asks for."""
     image = "ami-" + hex_digest(_seed(args), 17, "ami")
+    name = _filter_values(args, "name")[:1] or [args.get("nameRegex") or "placeholder-image-*"]
+    name_value = re.sub(r"[\^$]", "", name[0]).replace(".*", "*").replace("*", "2.0.20260101.0")
+    owners = [str(o) for o in args.get("owners") or []]
+    owner = next((o for o in owners if o.isdigit()), AMAZON_IMAGE_OWNER)
+    alias = "amazon" if "amazon" in owners or owner == AMAZON_IMAGE_OWNER else None
+    snapshot = "snap-" + hex_digest(image, 17, "snap")
     return {
         "id": image,
         "imageId": image,
         "arn": f"arn:{ctx.partition}:ec2:{ctx.region}::image/{image}",
-        "name": "placeholder-image",
-        "architecture": "x86_64",
-        "ownerId": ctx.account,
+        "name": name_value,
+        "description": name_value,
+        "architecture": "arm64" if re.search(r"arm64|aarch64", name_value) else "x86_64",
+        "ownerId": owner,
+        "imageOwnerAlias": alias,
+        "imageLocation": f"{alias or owner}/{name_value}",
+        "imageType": "machine",
+        "creationDate": "2026-01-01T00:00:00.000Z",
+        "hypervisor": "xen",
+        "platformDetails": "Linux/UNIX",
+        "usageOperation": "RunInstances",
+        "public": True,
+        "enaSupport": True,
+        "rootDeviceName": "/dev/xvda",
+        "rootDeviceType": "ebs",
+        "rootSnapshotId": snapshot,
+        "virtualizationType": "hvm",
+        "sriovNetSupport": "simple",
+        "state": "available",
+        "blockDeviceMappings": [
+            {
+                "deviceName": "/dev/xvda",
+                "ebs": {"snapshot_id": snapshot, "volume_size": "8", "volume_type": "gp3", "encrypted": "false"},
+                "noDevice": "",
+                "virtualName": "",
+            }
+        ],
+        "productCodes": [],
+        "stateReason": {"code": "UNSET", "message": "UNSET"},
+        "tags": {},
     }
 
 
+#: The account that owns the Amazon Linux images (what ``owners=["amazon"]`` finds).
+AMAZON_IMAGE_OWNER = "137112412989"
+
+
+def _filter_values(args: dict[str, Any], name: str) -> list[Any]:
+    """The values of the lookup filter called ``name`` (lookups take ``filters=[{name, values}]``)."""
+    for item in args.get("filters") or []:
+        if isinstance(item, dict) and item.get("name") == name:
+            return list(item.get("values") or [])
+    return []
+
+
 def _vpc(args: dict[str, Any], ctx: InvokeContext) -> dict[str, Any]:
-    vpc = "vpc-" + hex_digest(_seed(args), 17, "vpc")
+    vpc = args.get("id") or "vpc-" + hex_digest(_seed(args), 17, "vpc")
+    cidr = args.get("cidrBlock") or ("172.31.0.0/16" if args.get("default") else "10.0.0.0/16")
     return {
         "id": vpc,
         "arn": f"arn:{ctx.partition}:ec2:{ctx.region}:{ctx.account}:vpc/{vpc}",
-        "cidrBlock": "10.0.0.0/16",
+        "cidrBlock": cidr,
+        "cidrBlockAssociations": [
+            {
+                "associationId": "vpc-cidr-assoc-" + hex_digest(vpc, 17, "assoc"),
+                "cidrBlock": cidr,
+                "state": "associated",
+            }
+        ],
         "default": bool(args.get("default")),
+        "dhcpOptionsId": "dopt-" + hex_digest(vpc, 17, "dopt"),
+        "enableDnsHostnames": True,
+        "enableDnsSupport": True,
+        "enableNetworkAddressUsageMetrics": False,
+        "instanceTenancy": "default",
         "ownerId": ctx.account,
         "mainRouteTableId": "rtb-" + hex_digest(vpc, 17, "rtb"),
+        "state": "available",
+        "tags": {},
     }
 
 
@@ -198,12 +360,74 @@ def _subnets(args: dict[str, Any], ctx: InvokeContext) -> dict[str, Any]:
 
 def _subnet(args: dict[str, Any], ctx: InvokeContext) -> dict[str, Any]:
     subnet = args.get("id") or "subnet-" + hex_digest(_seed(args), 17, "subnet")
+    vpc = args.get("vpcId") or next(iter(_filter_values(args, "vpc-id")), None)
+    zone = args.get("availabilityZone") or f"{ctx.region}a"
     return {
         "id": subnet,
         "arn": f"arn:{ctx.partition}:ec2:{ctx.region}:{ctx.account}:subnet/{subnet}",
-        "vpcId": "vpc-" + hex_digest(subnet, 17, "vpc"),
-        "cidrBlock": "10.0.1.0/24",
-        "availabilityZone": f"{ctx.region}a",
+        "vpcId": vpc or "vpc-" + hex_digest(subnet, 17, "vpc"),
+        "cidrBlock": args.get("cidrBlock") or "10.0.1.0/24",
+        "availabilityZone": zone,
+        "availabilityZoneId": f"{zone_id_prefix(ctx.region)}-az{'abcdef'.find(zone[-1]) + 1 or 1}",
+        "availableIpAddressCount": 251,
+        "mapPublicIpOnLaunch": False,
+        "defaultForAz": bool(args.get("defaultForAz")),
+        "ownerId": ctx.account,
+        "state": "available",
+        "tags": {},
+    }
+
+
+def _route_table(args: dict[str, Any], ctx: InvokeContext) -> dict[str, Any]:
+    table = args.get("routeTableId") or "rtb-" + hex_digest(_seed(args), 17, "rtb")
+    vpc = args.get("vpcId") or "vpc-" + hex_digest(table, 17, "vpc")
+    return {
+        "id": table,
+        "routeTableId": table,
+        "arn": f"arn:{ctx.partition}:ec2:{ctx.region}:{ctx.account}:route-table/{table}",
+        "vpcId": vpc,
+        "ownerId": ctx.account,
+        "associations": [],
+        "routes": [],
+        "tags": {},
+    }
+
+
+def _ecr_registry(args: dict[str, Any], ctx: InvokeContext) -> tuple[str, str]:
+    registry = str(args.get("registryId") or ctx.account)
+    suffix = "amazonaws.com.cn" if ctx.partition == "aws-cn" else "amazonaws.com"
+    return registry, f"https://{registry}.dkr.ecr.{args.get('region') or ctx.region}.{suffix}"
+
+
+def _ecr_password(registry: str) -> str:
+    """A placeholder with the real token's form (a long base64 text); not a credential."""
+    return base64.b64encode(("lockdown-placeholder-token:" + hex_digest(registry, 64, "ecr")).encode()).decode()
+
+
+def _ecr_authorization_token(args: dict[str, Any], ctx: InvokeContext) -> dict[str, Any]:
+    """As ECR answers: ``authorizationToken`` is base64 of ``AWS:<password>``; programs decode and split it."""
+    registry, endpoint = _ecr_registry(args, ctx)
+    password = _ecr_password(registry)
+    return {
+        "id": args.get("region") or ctx.region,
+        "registryId": args.get("registryId"),
+        "userName": "AWS",
+        "password": password,
+        "authorizationToken": base64.b64encode(f"AWS:{password}".encode()).decode(),
+        "proxyEndpoint": endpoint,
+        "expiresAt": "2026-01-01T12:00:00Z",
+    }
+
+
+def _ecr_credentials(args: dict[str, Any], ctx: InvokeContext) -> dict[str, Any]:
+    registry, endpoint = _ecr_registry(args, ctx)
+    token = base64.b64encode(f"AWS:{_ecr_password(registry)}".encode()).decode()
+    return {
+        "id": registry,
+        "registryId": registry,
+        "authorizationToken": token,
+        "proxyEndpoint": endpoint,
+        "expiresAt": "2026-01-01T12:00:00Z",
     }
 
 
@@ -237,7 +461,7 @@ def _named_arn(service: str, kind: str, field: str = "name", region: bool = True
             name = name.rsplit("/", 1)[-1]
         else:
             arn = f"arn:{ctx.partition}:{service}:{ctx.region if region else ''}:{ctx.account}:{kind}{name}"
-        return {"id": name, "arn": arn, field: name, "name": name}
+        return {"id": name, "arn": arn, field: name}
 
     return build
 
@@ -284,6 +508,9 @@ LOOKUPS: dict[str, Callable[[dict[str, Any], InvokeContext], dict[str, Any]]] = 
     "aws:ec2/getSubnets:getSubnets": _subnets,
     "aws:ec2/getSubnetIds:getSubnetIds": _subnets,
     "aws:ec2/getSubnet:getSubnet": _subnet,
+    "aws:ec2/getRouteTable:getRouteTable": _route_table,
+    "aws:ecr/getAuthorizationToken:getAuthorizationToken": _ecr_authorization_token,
+    "aws:ecr/getCredentials:getCredentials": _ecr_credentials,
     "aws:ec2/getSecurityGroup:getSecurityGroup": _security_group,
     "aws:route53/getZone:getZone": _zone,
     "aws:iam/getRole:getRole": _named_arn("iam", "role/", region=False),
@@ -296,4 +523,11 @@ LOOKUPS: dict[str, Callable[[dict[str, Any], InvokeContext], dict[str, Any]]] = 
     "aws:sns/getTopic:getTopic": _named_arn("sns", ""),
     "aws:sqs/getQueue:getQueue": _named_arn("sqs", ""),
     "aws:acm/getCertificate:getCertificate": _named_arn("acm", "certificate/", field="domain"),
+}
+
+#: Result fields that are credentials (placeholders here, but redacted like the real ones).
+SECRET_FIELDS: dict[str, frozenset[str]] = {
+    "aws:ecr/getAuthorizationToken:getAuthorizationToken": frozenset({"authorizationToken", "password"}),
+    "aws:ecr/getCredentials:getCredentials": frozenset({"authorizationToken"}),
+    "aws:ssm/getParameter:getParameter": frozenset({"value", "insecureValue"}),
 }

@@ -149,9 +149,7 @@ def build_monitor(recorder: Recorder, stackrefs: dict[str, dict[str, Any]], invo
                 recorder.add(_record(urn, request.type, request.name, None, {}, custom=False))
                 return resource_pb2.RegisterResourceResponse(urn=urn)
             if request.remote:
-                recorder.warnings.append(
-                    f"{urn}: multi-language component {request.type} cannot run offline; its children were not planned"
-                )
+                return self._remote_component(request, urn, raw)
             transforms = _resolve_callbacks(request.transforms) + list(self._stack_transforms)
             if transforms:
                 raw = _transform(request, raw, transforms)
@@ -161,6 +159,30 @@ def build_monitor(recorder: Recorder, stackrefs: dict[str, dict[str, Any]], invo
             obj.update(state)
             self.resources[urn] = MockMonitor.ResourceRegistration(urn, ident or "", state)
             return resource_pb2.RegisterResourceResponse(urn=urn, id=ident or "", object=obj)
+
+        def _remote_component(self, request, urn: str, raw: dict[str, Any]):
+            """A multi-language component (e.g. awsx) runs in its provider, which the planner does not
+            have: it is recorded with its inputs, and every output is unknown, as in a preview of a new
+            one, so the program goes on (the SDK marks outputs missing from a dry-run response unknown)."""
+            recorder.warnings.append(
+                f"{urn}: multi-language component {request.type} cannot run offline; its outputs are unknown "
+                "and its children were not planned"
+            )
+            inputs, _ = normalize_properties(raw)
+            record = _record(
+                urn,
+                request.type,
+                request.name,
+                None,
+                inputs,
+                custom=False,
+                parent=request.parent or None,
+                dependencies=sorted(set(request.dependencies)),
+                property_dependencies={k: sorted(set(v.urns)) for k, v in request.propertyDependencies.items()},
+            )
+            recorder.add(record)
+            self.resources[urn] = MockMonitor.ResourceRegistration(urn, "", {})
+            return resource_pb2.RegisterResourceResponse(urn=urn, object=struct_pb2.Struct())
 
         def ReadResource(self, request):
             urn = self.make_urn(request.parent, request.type, request.name)
@@ -187,11 +209,13 @@ def build_monitor(recorder: Recorder, stackrefs: dict[str, dict[str, Any]], invo
             if unknown_paths(args):
                 # As the engine does for an invoke that waits on values not known yet: the whole result is unknown.
                 return resource_pb2.ResourceInvokeResponse(unknown=True)
-            result = invokes.call(request.tok, args, invoke_ctx)
-            if secret:
-                result = {k: {SECRET_SIG_KEY: SECRET_SIG_VALUE, "value": v} for k, v in result.items()}
+            result = _drop_none(invokes.call(request.tok, args, invoke_ctx))
+            # A secret argument makes the whole result secret; credentials in a result are secret anyway.
+            hidden = set(result) if secret else invokes.secret_fields(request.tok) & set(result)
+            for key in hidden:
+                result[key] = {SECRET_SIG_KEY: SECRET_SIG_VALUE, "value": result[key]}
             ret = struct_pb2.Struct()
-            ret.update(_drop_none(result))
+            ret.update(result)
             return resource_pb2.ResourceInvokeResponse(**{"return": ret})
 
     def _transform(request, raw: dict[str, Any], transforms: list[Any]) -> dict[str, Any]:

@@ -1,10 +1,17 @@
 """Reading a Pulumi project the way the Pulumi CLI does, without the CLI.
 
 ``Pulumi.yaml`` gives the project name, the program (``main``) and where stack files
-live (``stackConfigDir``); ``Pulumi.<stack>.yaml`` gives the config. The program sees
+live (``stackConfigDir``); ``Pulumi.<stack>.yaml`` gives the config. A stack with no
+stack file runs with empty stack config (the Pulumi CLI does the same), with a warning. The program sees
 config the way the CLI passes it: flat ``namespace:key`` strings, structured values
 as JSON. ``--config`` overrides apply on top. Secure values cannot be decrypted
 offline: they are the redacted placeholder unless overridden, and are marked secret.
+
+The program runs in the Python environment the project names, as the Pulumi CLI runs
+it: ``runtime.options.virtualenv`` (relative to the project) when that virtualenv exists,
+so a program pinned to other package versions (an older pulumi-aws) plans with them;
+otherwise ``PULUMI_PYTHON_CMD`` (the CLI's setting for a project without one) or
+Lockdown's own environment, with a warning when a named virtualenv is missing.
 
 Stack reference outputs are given as config keys ``stackref:<stack name>:<output>``
 (in the stack file or with ``--config``); they are not passed to the program.
@@ -13,6 +20,8 @@ Stack reference outputs are given as config keys ``stackref:<stack name>:<output
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,6 +52,8 @@ class ProjectSpec:
     #: ``python``, ``nodejs`` or ``yaml`` (Pulumi.yaml's ``runtime``), and its ``options``.
     runtime: str = "python"
     runtime_options: dict[str, Any] = field(default_factory=dict)
+    #: The project's virtualenv interpreter; None: Lockdown's own.
+    python: Path | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The spec as the runner subprocess reads it (secrets included: it goes over a pipe only)."""
@@ -75,10 +86,12 @@ def read_project(program_dir: str | Path, stack: str, overrides: list[str] | tup
         main = (project_dir / str(meta["main"])).resolve() if meta.get("main") else project_dir
     spec = ProjectSpec(project=name, stack=stack, project_dir=project_dir, main=main)
     spec.runtime, spec.runtime_options = runtime, options
+    if runtime == "python":
+        spec.python = _virtualenv_python(project_dir, meta.get("runtime"), spec.warnings)
     raw: dict[str, Any] = {}
     _apply_project_config(raw, name, meta.get("config"), project_file)
     stack_file = _stack_file(project_dir, meta.get("stackConfigDir"), stack)
-    stack_doc = _load_yaml(stack_file, f"stack '{stack}' config file") or {}
+    stack_doc = _stack_doc(stack_file, stack, spec.warnings)
     if not isinstance(stack_doc, dict):
         raise LockdownError(f"{stack_file}: stack config file must be a YAML mapping")
     stack_config = stack_doc.get("config") or {}
@@ -145,6 +158,27 @@ def _check_runtime(project_file: Path, runtime: Any) -> tuple[str, dict[str, Any
     return name, options if isinstance(options, dict) else {}
 
 
+def _virtualenv_python(project_dir: Path, runtime: Any, warnings: list[str]) -> Path | None:
+    """The interpreter the Pulumi CLI would run the program with (None: Lockdown's own)."""
+    options = runtime.get("options") if isinstance(runtime, dict) else None
+    venv = options.get("virtualenv") if isinstance(options, dict) else None
+    if isinstance(venv, str) and venv:
+        for python in (project_dir / venv / "bin" / "python", project_dir / venv / "Scripts" / "python.exe"):
+            if python.is_file():
+                return python
+    command = os.environ.get("PULUMI_PYTHON_CMD")
+    found = shutil.which(command) if command else None
+    if command and not found:
+        raise LockdownError(f"PULUMI_PYTHON_CMD={command!r} is not an executable")
+    if isinstance(venv, str) and venv:
+        warnings.append(
+            f"the project's virtualenv {venv!r} does not exist; planned with "
+            f"{'PULUMI_PYTHON_CMD' if found else 'the Python environment Lockdown runs in'}, "
+            "whose package versions may differ from the program's"
+        )
+    return Path(found) if found else None
+
+
 def _main_path(project_file: Path, project_dir: Path, main: Any) -> Path:
     target = (project_dir / str(main)).resolve() if main else project_dir
     if target.is_dir():
@@ -163,6 +197,17 @@ def _stack_file(project_dir: Path, config_dir: Any, stack: str) -> Path:
         if (base / candidate).is_file():
             return base / candidate
     return base / f"Pulumi.{short}.yaml"
+
+
+def _stack_doc(stack_file: Path, stack: str, warnings: list[str]) -> Any:
+    """The stack file's content; a stack with no file has empty config, as the Pulumi CLI runs it."""
+    if not stack_file.exists():
+        warnings.append(
+            f"stack '{stack}' has no config file ({stack_file.name}); planned with empty stack config, "
+            "as the Pulumi CLI runs it (check the stack name)"
+        )
+        return {}
+    return _load_yaml(stack_file, f"stack '{stack}' config file") or {}
 
 
 def _apply_project_config(raw: dict[str, Any], project: str, block: Any, project_file: Path) -> None:

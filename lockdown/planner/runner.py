@@ -78,6 +78,8 @@ def plan(spec: dict[str, Any]) -> dict[str, Any]:
         partition=config.get("aws:partition", "aws") or "aws",
         default_tags=_default_tags(config),
     )
+    # pulumi_aws.config.region falls back to AWS_REGION: the program sees the region the plan uses.
+    os.environ.setdefault("AWS_REGION", base.region)
     aws_config = {k.split(":", 1)[1]: decode_json_string(v) for k, v in config.items() if k.startswith("aws:")}
     for key in spec["secretKeys"]:
         if key.startswith("aws:"):
