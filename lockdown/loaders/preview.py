@@ -18,10 +18,11 @@ Which steps describe a resource that exists once the update has run:
   one resource too many is safe; missing one is not) and reported as a warning.
 
 A URN that appears in more than one kept step (``replace`` and
-``create-replacement`` under ``--show-replacement-steps``) yields one record, from
-its last step. The CLI leaves unchanged (``same``) resources out of the digest
-unless ``--show-sames`` is given; when ``changeSummary`` says some were left out,
-the loaded stack carries a warning naming the flag. A preview whose diagnostics
+``create-replacement`` under ``--show-replacement-steps``) yields one record; the
+steps must then plan the same state, or which one is real cannot be known (an error).
+The CLI leaves unchanged (``same``) resources out of the digest unless
+``--show-sames`` is given; when ``changeSummary`` says some were left out, the loaded
+stack says so (``incomplete``). A preview whose diagnostics
 hold an error did not finish, so its steps are incomplete: that is an error.
 """
 
@@ -31,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from lockdown.errors import LockdownError
-from lockdown.loaders.state import read_json_file, resource_from_v3, stack_and_project
+from lockdown.loaders.state import check_duplicate, read_json_file, resource_from_v3, stack_and_project
 from lockdown.model import LoadedStack, Resource
 
 KEPT_OPS = frozenset(
@@ -58,6 +59,7 @@ def load_preview(path: str | Path) -> LoadedStack:
     steps = _steps_of(document, path)
     _check_diagnostics(document.get("diagnostics"), path)
     by_urn: dict[str, Resource] = {}
+    states: dict[str, Any] = {}
     unknown_ops: set[str] = set()
     same_steps = 0
     for index, step in enumerate(steps):
@@ -71,7 +73,9 @@ def load_preview(path: str | Path) -> LoadedStack:
         if new_state is None:
             raise LockdownError(f"{path}: steps[{index}] ({op} {step.get('urn', '?')}) has no newState to check")
         resource = resource_from_v3(new_state, "preview", path, f"steps[{index}].newState")
-        by_urn.pop(resource.urn, None)
+        if resource.urn in states:
+            check_duplicate(states[resource.urn], new_state, resource.urn, path, f"steps[{index}].newState")
+        states[resource.urn] = new_state
         by_urn[resource.urn] = resource
     resources = list(by_urn.values())
     stack, project = stack_and_project(resources)
