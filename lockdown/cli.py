@@ -75,6 +75,17 @@ def main() -> None:
 @click.option("--format", "fmt", type=click.Choice(tuple(REPORT_FORMATS)), default="text", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False), help="Write the report here (atomically) instead of stdout.")
 @click.option("--verbose", "-v", is_flag=True, help="Show details of errors, such as a program's traceback.")
+@click.option(
+    "--allow-incomplete",
+    is_flag=True,
+    help="Warn instead of failing (exit 2) when a source cannot show every resource: a preview without "
+    "--show-sames, a state with pending deletions or operations, a source with no resources.",
+)
+@click.option(
+    "--expect-policies",
+    type=click.Path(dir_okay=False),
+    help="Fail (exit 2) unless the policies match this manifest (from `lockdown policies manifest`).",
+)
 def check(**options: Any) -> None:
     """Evaluate the policies on a program, a preview or a state file."""
     with gc_paused():
@@ -95,6 +106,8 @@ def _check(
     fmt: str,
     output: str | None,
     verbose: bool,
+    allow_incomplete: bool,
+    expect_policies: str | None,
 ) -> int:
     from lockdown.atomic import check_output_directory
     from lockdown.engine import load_engine
@@ -108,10 +121,11 @@ def _check(
         # The policy checks run in the background while the first source is read; a policy
         # error surfaces at its first evaluation and stops the whole run (PolicyError).
         engine = load_engine(policies, opa_url, background_checks=True)
-        result = _check_sources(loaders, engine, overrides, settings_file, readers, verbose)
+        result = _check_sources(loaders, engine, overrides, settings_file, readers, verbose, allow_incomplete)
     except BaseException:
         _cancel_plans(loaders)
         raise
+    _check_policies(result, engine, expect_policies)
     for error in result.errors:
         _fail(error)
     color = output is None and fmt == "text" and sys.stdout.isatty()
@@ -128,6 +142,7 @@ def _check_sources(
     settings_file: str | None,
     readers: bool,
     verbose: bool,
+    allow_incomplete: bool = False,
 ) -> Any:
     """Load and check each source in turn; a source that fails is an error that does not hide the others."""
     from lockdown.findings import CheckResult, check
@@ -144,6 +159,7 @@ def _check_sources(
                     "strictest defaults (nobody is an allowed reader)"
                 )
             result.merge(check(loaded, engine, settings, readers=readers))
+            _incomplete(label, loaded, result, allow_incomplete)
         except PolicyError:
             raise
         except LockdownError as err:
@@ -152,6 +168,28 @@ def _check_sources(
             if verbose and err.detail:
                 click.echo(err.detail, err=True)
     return result
+
+
+def _check_policies(result: Any, engine: Any, expect_policies: str | None) -> None:
+    """Every report carries the policy manifest; a pinned one that differs is an error (exit 2)."""
+    from lockdown.engine.manifest import check_expected, policy_manifest
+
+    result.policies = policy_manifest(engine.policy_set)
+    problem = check_expected(expect_policies, result.policies) if expect_policies else None
+    if problem:
+        result.errors.append(problem)
+
+
+def _incomplete(label: str, loaded: Any, result: Any, allow: bool) -> None:
+    """A source that cannot show every resource fails the run (exit 2) unless --allow-incomplete."""
+    reasons = list(loaded.incomplete)
+    if not any(resource.evaluated for resource in loaded.resources):
+        reasons.append("it holds no resources to check (an empty export, or a program that registers nothing)")
+    for reason in reasons:
+        if allow:
+            result.warnings.append(f"{label}: {reason}")
+        else:
+            result.errors.append(f"{label}: incomplete: {reason} (--allow-incomplete to accept this)")
 
 
 def _source_loaders(
@@ -254,7 +292,14 @@ def test_command(policies: str | None, coverage: bool, min_coverage: float | Non
 @click.option(
     "--policies", type=click.Path(file_okay=False), help="Policies directory (default: the bundled policies/)."
 )
-@click.option("--format", "fmt", type=click.Choice(("markdown", "json")), default="markdown", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("markdown", "json", "manifest")),
+    default="markdown",
+    show_default=True,
+    help="manifest: rule ids, enforcement and digests, for lockdown check --expect-policies.",
+)
 @click.option("--output", type=click.Path(dir_okay=False), help="Write here (atomically) instead of stdout.")
 def rules_command(policies: str | None, fmt: str, output: str | None) -> None:
     """List the rules with their metadata (generates docs/rules.md)."""
@@ -266,6 +311,13 @@ def rules_command(policies: str | None, fmt: str, output: str | None) -> None:
 
         policy_set = load_policy_set(policies)
         EmbeddedEngine(policy_set, include_tests=True)  # a catalogue of policies that do not compile is an error
+        if fmt == "manifest":
+            import json
+
+            from lockdown.engine.manifest import policy_manifest
+
+            _emit(json.dumps(policy_manifest(policy_set), indent=2), output)
+            return 0
         _emit(render_rules(policy_set, fmt), output)
         return 0
 

@@ -13,10 +13,13 @@ from typing import Any
 from lockdown.engine.evaluation import Engine, Violation
 from lockdown.engine.metadata import Rule  # re-exported: reports read rules through findings
 from lockdown.model import LoadedStack, Resource
+from lockdown.settings import widening
 from lockdown.waivers import Waiver, find_waiver, parse_waivers
 
 __all__ = ["CheckResult", "Finding", "Rule", "check", "sort_key"]
 
+#: What a rule about a setting gives as its finding's ``urn``: ``lockdown:settings:<key>``.
+SETTINGS_URN_PREFIX = "lockdown:settings:"
 SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 
 
@@ -57,6 +60,11 @@ class CheckResult:
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    #: Settings that widen access or weaken a rule (``settings.widening``), each with its
+    #: ``source``: every report shows them first, so a reviewer sees what a pull request relaxed.
+    settings: list[dict[str, Any]] = field(default_factory=list)
+    #: The policy manifest the run evaluated (rule ids, enforcement, digests; ``engine.manifest``).
+    policies: dict[str, Any] = field(default_factory=dict)
 
     @property
     def blocking(self) -> list[Finding]:
@@ -81,6 +89,7 @@ class CheckResult:
         self.warnings.extend(w for w in other.warnings if w not in self.warnings)
         self.errors.extend(other.errors)
         self.sources.extend(other.sources)
+        self.settings.extend(other.settings)
 
 
 def check(
@@ -108,6 +117,7 @@ def check(
         readers=reader_entries,
         warnings=warnings,
         sources=[loaded.source],
+        settings=[dict(entry, source=loaded.source) for entry in widening(settings)],
     )
 
 
@@ -141,6 +151,8 @@ def _finding(violation: Violation, resource: Resource | None, waivers: list[Waiv
 
 def _type_and_name(urn: str) -> tuple[str, str]:
     """Type and name from a URN, for findings about resources the stack does not hold."""
+    if urn.startswith(SETTINGS_URN_PREFIX):  # a finding about a setting (policies/rules/settings)
+        return "lockdown:settings", urn[len(SETTINGS_URN_PREFIX) :]
     parts = urn.split("::")
     if len(parts) >= 4:
         return parts[2].split("$")[-1], parts[3]

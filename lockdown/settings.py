@@ -199,3 +199,39 @@ def _decode(value: Any, where: str) -> Any:
 def _strip_namespace(key: Any) -> str:
     key = str(key)
     return key.split(":", 1)[1] if key.startswith(f"{NAMESPACE}:") else key
+
+
+def widening(settings: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every resolved setting that widens access or weakens a rule, for the top of every report.
+
+    A reviewer of a pull request must see these whatever the format: a settings change can
+    switch protection off without touching a resource.
+    """
+    notes: list[dict[str, Any]] = []
+
+    def note(key: str, value: Any, effect: str) -> None:
+        notes.append({"setting": key, "value": value, "effect": effect})
+
+    for key, effect in (
+        ("allowedReaders", "may read protected data"),
+        ("keyAdministrators", "may administer the customer managed keys"),
+        ("accountIds", "counted as the organization's own account"),
+    ):
+        for value in settings.get(key) or []:
+            note(key, value, effect)
+    if settings.get("organizationId"):
+        note("organizationId", settings["organizationId"], "its member accounts are counted as the organization's")
+    for key in ("classificationTag", "defaultClassification"):
+        if settings.get(key) != DEFAULTS[key]:
+            note(key, settings.get(key), f"weakens classification (default {DEFAULTS[key]!r})")
+    dropped = sorted(set(DEFAULTS["protectedClassifications"]) - set(settings.get("protectedClassifications") or []))
+    if dropped:
+        note("protectedClassifications", settings.get("protectedClassifications"), f"no longer protects {dropped}")
+    for key in ("maxRetentionDays", "maxLogRetentionDays"):
+        if (settings.get(key) or 0) > DEFAULTS[key]:
+            note(key, settings[key], f"longer than the default {DEFAULTS[key]} days")
+    for waiver in settings.get("waivers") or []:
+        if isinstance(waiver, dict):
+            shown = {k: str(waiver.get(k)) for k in ("rule", "resource", "expires") if k in waiver}
+            note("waivers", shown, "a finding it matches does not block")
+    return notes

@@ -85,7 +85,8 @@ def load_preview(path: str | Path) -> LoadedStack:
         stack=stack,
         project=project,
         config=_config_of(document.get("config"), path),
-        warnings=_warnings(document.get("changeSummary"), same_steps, unknown_ops),
+        warnings=_warnings(unknown_ops),
+        incomplete=_left_out(document.get("changeSummary"), same_steps),
     )
 
 
@@ -136,15 +137,19 @@ def _check_diagnostics(diagnostics: Any, path: Path) -> None:
             raise LockdownError(f"{path}: the preview failed, so its resources are incomplete: {message}")
 
 
-def _warnings(change_summary: Any, same_steps: int, unknown_ops: set[str]) -> list[str]:
-    warnings = []
+def _left_out(change_summary: Any, same_steps: int) -> list[str]:
     if isinstance(change_summary, dict):
         same = change_summary.get("same")
         if isinstance(same, int) and same > same_steps:
-            warnings.append(
+            return [
                 f"{same - same_steps} unchanged resource(s) are not in this preview and were not checked; "
                 "run `pulumi preview --json --show-sames` to check the whole stack"
-            )
+            ]
+    return []
+
+
+def _warnings(unknown_ops: set[str]) -> list[str]:
+    warnings = []
     if unknown_ops:
         ops = ", ".join(sorted(unknown_ops))
         warnings.append(f"steps with unfamiliar operations were checked as planned resources: {ops}")

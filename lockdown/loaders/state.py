@@ -9,7 +9,7 @@ are rejected with a hint. Each resource (``apitype.ResourceV3``) becomes one rec
 ``inputs`` merged with ``outputs`` (outputs win where known), secrets redacted.
 Providers and components stay in the graph; ``Resource.evaluated`` tells them apart.
 Resources marked ``delete`` (old copies of replaced resources, waiting for deletion)
-are left out, with a warning, as are pending operations.
+are left out, and with pending operations they make the stack ``incomplete``.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def load_state(path: str | Path) -> LoadedStack:
         stack=stack,
         project=project,
         config={},
-        warnings=_warnings(deployment, pending_delete),
+        incomplete=_left_out(deployment, pending_delete),
     )
 
 
@@ -183,7 +183,7 @@ def _deployment_of(document: Any, path: Path) -> dict[str, Any]:
     return deployment
 
 
-def _warnings(deployment: dict[str, Any], pending_delete: int) -> list[str]:
+def _left_out(deployment: dict[str, Any], pending_delete: int) -> list[str]:
     warnings = []
     if pending_delete:
         warnings.append(
