@@ -106,8 +106,8 @@ def _check(
     fmt: str,
     output: str | None,
     verbose: bool,
-    allow_incomplete: bool,
-    expect_policies: str | None,
+    allow_incomplete: bool = False,
+    expect_policies: str | None = None,
 ) -> int:
     from lockdown.atomic import check_output_directory
     from lockdown.engine import load_engine
@@ -131,6 +131,9 @@ def _check(
     color = output is None and fmt == "text" and sys.stdout.isatty()
     width = shutil.get_terminal_size().columns if color else None
     options = RenderOptions(color=color, readers=readers, width=width, remediation=verbose)
+    if result.errors and output:
+        # An incomplete run leaves no report behind for CI to upload as if it were one.
+        return result.exit_code
     _emit(render(result, fmt, options), output)
     return result.exit_code
 

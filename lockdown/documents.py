@@ -62,6 +62,8 @@ def read_bytes(path: str | Path, what: str, limit: int = MAX_JSON_BYTES) -> byte
         raise LockdownError(f"{path}: cannot read {what}: {err.strerror or err}") from err
     finally:
         os.close(fd)
+    if size == 0 and not stat.S_ISREG(mode):
+        raise LockdownError(f"{path}: {what} is empty: nothing was written to the pipe or device")
     if size > limit:
         raise LockdownError(f"{path}: {what} is larger than {limit // (1024 * 1024)} MB; refusing to read it")
     return b"".join(chunks)
