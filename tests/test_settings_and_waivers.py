@@ -119,7 +119,10 @@ def test_a_waiver_expiry_written_as_a_datetime_is_a_date() -> None:
 def test_errors_name_where_the_bad_value_came_from(tmp_path: Path) -> None:
     with pytest.raises(LockdownError, match=r"^preview\.json: unknown Lockdown setting 'allowReaders'"):
         resolve(
-            {"lockdown:allowReaders": "[]"}, {"organizationId": "o-abc1234567"}, origin="s.yaml", config_origin="preview.json"
+            {"lockdown:allowReaders": "[]"},
+            {"organizationId": "o-abc1234567"},
+            origin="s.yaml",
+            config_origin="preview.json",
         )
     with pytest.raises(LockdownError, match=r"^s\.yaml: setting 'maxRetentionDays' must be a whole number of days"):
         resolve({}, {"maxRetentionDays": -1}, origin="s.yaml", config_origin="preview.json")
