@@ -48,7 +48,8 @@ _PRINCIPAL_ARN = {
     "pattern": r"^arn:aws(-cn|-us-gov|-iso|-iso-b)?:(iam|sts)::[0-9]{12}:"
     r"(root|(role|user|group|assumed-role|federated-user)/[A-Za-z0-9+=,.@_/-]+)$",
 }
-_DAYS = {"type": "integer", "minimum": 1, "maximum": 36500}
+#: No maximum here: retention over the hard ceiling is a finding of its own (LD-SET-003).
+_DAYS = {"type": "integer", "minimum": 1}
 
 #: The settings as a JSON Schema (published as docs/schemas/settings.schema.json). Every value is
 #: checked against it, whether it comes from a ``--settings`` file, the stack's ``lockdown:``
@@ -181,7 +182,7 @@ def _validated(key: str, value: Any, origin: str) -> Any:
     error = errors[0]
     expected = SCHEMA["properties"][key]["description"]
     bad = error.instance
-    hint = " (quote account ids: unquoted, YAML reads them as numbers)" if isinstance(bad, int) else ""
+    hint = " (quote account ids: unquoted, YAML reads them as numbers)" if key == "accountIds" and isinstance(bad, int) else ""
     if isinstance(bad, str) and len(bad) > 80:
         bad = bad[:80] + "..."
     raise LockdownError(f"{origin}: setting {key!r} must be {expected}, got {bad!r}{hint}")
