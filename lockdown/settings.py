@@ -182,7 +182,11 @@ def _validated(key: str, value: Any, origin: str) -> Any:
     error = errors[0]
     expected = SCHEMA["properties"][key]["description"]
     bad = error.instance
-    hint = " (quote account ids: unquoted, YAML reads them as numbers)" if key == "accountIds" and isinstance(bad, int) else ""
+    hint = (
+        " (quote account ids: unquoted, YAML reads them as numbers)"
+        if key == "accountIds" and isinstance(bad, int)
+        else ""
+    )
     if isinstance(bad, str) and len(bad) > 80:
         bad = bad[:80] + "..."
     raise LockdownError(f"{origin}: setting {key!r} must be {expected}, got {bad!r}{hint}")
