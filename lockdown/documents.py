@@ -130,16 +130,3 @@ def _check_expansion(root: yaml.Node, where: str, what: str) -> None:
         return total
 
     size(root)
-
-
-def check_depth(value: Any, where: str, limit: int = 200) -> None:
-    """Refuse a parsed value nested deeper than ``limit`` (iteratively: no recursion to exhaust)."""
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if depth > limit:
-            raise LockdownError(f"{where}: nested more than {limit} levels deep; refusing it")
-        if isinstance(item, dict):
-            stack.extend((child, depth + 1) for child in item.values() if isinstance(child, dict | list))
-        elif isinstance(item, list):
-            stack.extend((child, depth + 1) for child in item if isinstance(child, dict | list))
