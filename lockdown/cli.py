@@ -84,7 +84,7 @@ def main() -> None:
 @click.option(
     "--expect-policies",
     type=click.Path(dir_okay=False),
-    help="Fail (exit 2) unless the policies match this manifest (from `lockdown policies manifest`).",
+    help="Fail (exit 2) unless the policies match this manifest (written by `lockdown rules --format manifest`).",
 )
 def check(**options: Any) -> None:
     """Evaluate the policies on a program, a preview or a state file."""

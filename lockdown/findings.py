@@ -63,7 +63,7 @@ class CheckResult:
     #: Settings that widen access or weaken a rule (``settings.widening``), each with its
     #: ``source``: every report shows them first, so a reviewer sees what a pull request relaxed.
     settings: list[dict[str, Any]] = field(default_factory=list)
-    #: The policy manifest the run evaluated (rule ids, enforcement, digests; ``engine.manifest``).
+    #: The policy manifest the run evaluated (rule ids, enforcement, digests; ``lockdown.engine.manifest``).
     policies: dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -5,8 +5,8 @@ merge concatenates their scopes, drift, findings, readers and unread lists and r
 summary, so the merged exit code is 2 if any account's scan was incomplete.
 
 Fail closed: an input is checked strictly against a JSON Schema (every list, the summary, the
-keys each entry needs) so a truncated or hand-made file cannot merge into a pass, and the merged exit code is never
-better than the worst exit code an input's own summary states.
+keys each entry needs) so a truncated or hand-made file cannot merge into a pass, and the
+merged exit code is never better than the worst exit code an input's own summary states.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -139,7 +139,7 @@ class PendingPlan:
         )
 
 
-def secret_redactor(spec: ProjectSpec, program_secrets: list[str] = ()) -> Callable[[str], str]:
+def secret_redactor(spec: ProjectSpec, program_secrets: Iterable[str] = ()) -> Callable[[str], str]:
     """A function that replaces every known secret value in a text with ``[secret]``.
 
     The known secrets are the secret config values the program was planned with (given with

@@ -68,7 +68,8 @@ def render(result: CheckResult, options: RenderOptions) -> str:
     width = max(options.width or 120, 40)
     with_stack = multi_stack(result)
     lines: list[Line] = []
-    lines += _bullets(SETTINGS_HEADING, settings_lines(result), "yellow", width)[1:] + [[]] * bool(result.settings)
+    if result.settings:  # first, so a reviewer sees what the settings relax before any finding
+        lines += [*_bullets(SETTINGS_HEADING, settings_lines(result), "yellow", width)[1:], []]
     if result.findings:
         lines += findings_table(result, width, with_remediation=_wants_remediation(options), with_stack=with_stack)
     else:
