@@ -21,6 +21,9 @@ from lockdown.console import gc_paused, run_guarded
 from lockdown.errors import LockdownError, PolicyError
 from lockdown.reports import FORMATS as REPORT_FORMATS
 
+#: What ``--policies`` defaults to (``lockdown.engine.policyset.DEFAULT_POLICIES``).
+POLICIES_HELP = "Policies directory (default: the policies bundled with lockdown; in a checkout, its policies/)."
+
 
 class LazyGroup(click.Group):
     """A group whose heavier subcommands (drift, merge) are imported only when run, keeping start-up fast."""
@@ -67,13 +70,16 @@ def main() -> None:
     type=click.Path(dir_okay=False),
     help="Lockdown settings YAML (overrides lockdown: config).",
 )
-@click.option(
-    "--policies", type=click.Path(file_okay=False), help="Policies directory (default: the bundled policies/)."
-)
+@click.option("--policies", type=click.Path(file_okay=False), help=POLICIES_HELP)
 @click.option("--opa-url", metavar="URL", help="Evaluate on this OPA server instead of the embedded engine.")
 @click.option("--readers", is_flag=True, help="Include the reader report: who can read each restricted store, and how.")
 @click.option("--format", "fmt", type=click.Choice(tuple(REPORT_FORMATS)), default="text", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False), help="Write the report here (atomically) instead of stdout.")
+@click.option(
+    "--source-root",
+    type=click.Path(exists=True, file_okay=False),
+    help="Root that SARIF file locations are relative to (default: the git work tree of the current directory).",
+)
 @click.option("--verbose", "-v", is_flag=True, help="Show details of errors, such as a program's traceback.")
 @click.option(
     "--allow-incomplete",
@@ -106,11 +112,13 @@ def _check(
     fmt: str,
     output: str | None,
     verbose: bool,
+    source_root: str | None = None,
     allow_incomplete: bool = False,
     expect_policies: str | None = None,
 ) -> int:
     from lockdown.atomic import check_output_directory
     from lockdown.engine import load_engine
+    from lockdown.progress import progress, wanted
     from lockdown.reports import RenderOptions, render
     from lockdown.settings import load_settings_file
 
@@ -120,8 +128,12 @@ def _check(
     try:
         # The policy checks run in the background while the first source is read; a policy
         # error surfaces at its first evaluation and stops the whole run (PolicyError).
-        engine = load_engine(policies, opa_url, background_checks=True)
-        result = _check_sources(loaders, engine, overrides, settings_file, readers, verbose, allow_incomplete)
+        with progress(wanted(fmt)) as tracker:
+            tracker.stage("loading the policies")
+            engine = load_engine(policies, opa_url, background_checks=True)
+            result = _check_sources(
+                loaders, engine, overrides, settings_file, readers, verbose, tracker, allow_incomplete
+            )
     except BaseException:
         _cancel_plans(loaders)
         raise
@@ -131,11 +143,24 @@ def _check(
     color = output is None and fmt == "text" and sys.stdout.isatty()
     width = shutil.get_terminal_size().columns if color else None
     options = RenderOptions(color=color, readers=readers, width=width, remediation=verbose)
+    if fmt == "sarif":
+        options = _sarif_options(options, source_root)
     if result.errors and output:
         # An incomplete run leaves no report behind for CI to upload as if it were one.
         return result.exit_code
     _emit(render(result, fmt, options), output)
     return result.exit_code
+
+
+def _sarif_options(options: Any, source_root: str | None) -> Any:
+    """SARIF's locations and help links: the repository root, and where its rules are documented."""
+    import dataclasses
+    import os
+
+    from lockdown.reports.sarif import find_source_root, rules_doc_url
+
+    root = os.path.realpath(source_root) if source_root else str(find_source_root(os.getcwd()))
+    return dataclasses.replace(options, source_root=root, rules_doc=rules_doc_url(os.environ, root))
 
 
 def _check_sources(
@@ -145,6 +170,7 @@ def _check_sources(
     settings_file: str | None,
     readers: bool,
     verbose: bool,
+    tracker: Any,
     allow_incomplete: bool = False,
 ) -> Any:
     """Load and check each source in turn; a source that fails is an error that does not hide the others."""
@@ -152,7 +178,8 @@ def _check_sources(
     from lockdown.settings import from_pulumi_config, resolve
 
     result = CheckResult(rules=engine.rules)
-    for label, load in loaders:
+    for number, (label, load) in enumerate(loaders, start=1):
+        tracker.stage(f"checking {label}" + (f" ({number}/{len(loaders)})" if len(loaders) > 1 else ""))
         try:
             loaded = load()
             settings = resolve(loaded.config, overrides, origin=settings_file or label, config_origin=label)
@@ -265,9 +292,7 @@ def _start_program(program_dir: str, stack: str, config: tuple[str, ...], verbos
 
 
 @main.command("test")
-@click.option(
-    "--policies", type=click.Path(file_okay=False), help="Policies directory (default: the bundled policies/)."
-)
+@click.option("--policies", type=click.Path(file_okay=False), help=POLICIES_HELP)
 @click.option("--coverage", is_flag=True, help="Report line coverage of the policies.")
 @click.option("--min-coverage", type=float, default=None, help="Fail when total coverage is below this percentage.")
 def test_command(policies: str | None, coverage: bool, min_coverage: float | None) -> None:
@@ -292,9 +317,7 @@ def test_command(policies: str | None, coverage: bool, min_coverage: float | Non
 
 
 @main.command("rules")
-@click.option(
-    "--policies", type=click.Path(file_okay=False), help="Policies directory (default: the bundled policies/)."
-)
+@click.option("--policies", type=click.Path(file_okay=False), help=POLICIES_HELP)
 @click.option(
     "--format",
     "fmt",
@@ -322,6 +345,22 @@ def rules_command(policies: str | None, fmt: str, output: str | None) -> None:
             _emit(json.dumps(policy_manifest(policy_set), indent=2), output)
             return 0
         _emit(render_rules(policy_set, fmt), output)
+        return 0
+
+    sys.exit(run_guarded(action))
+
+
+@main.command("pack-path")
+def pack_path_command() -> None:
+    """Print the directory of the bundled policy pack: `pulumi preview --policy-pack $(lockdown pack-path)`."""
+
+    def action() -> int:
+        from lockdown.engine.policyset import DEFAULT_POLICIES
+
+        pack = DEFAULT_POLICIES / "pack"
+        if not (pack / "PulumiPolicy.yaml").is_file():
+            raise LockdownError(f"{pack}: no policy pack here (PulumiPolicy.yaml missing)")
+        click.echo(str(pack))
         return 0
 
     sys.exit(run_guarded(action))

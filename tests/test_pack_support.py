@@ -124,8 +124,13 @@ def launch(
     stack: str = "dev",
     timeout: float = 20.0,
     raw_config: str | None = None,
+    python: str | Path = sys.executable,
+    pack_dir: Path = PACK_DIR,
 ) -> Pack:
-    """Start the pack exactly as the CLI does and wait for the port it prints."""
+    """Start the pack exactly as the CLI does and wait for the port it prints.
+
+    ``python`` and ``pack_dir`` default to this checkout's; the wheel test passes an installed package's.
+    """
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PULUMI_", "LOCKDOWN_", "GITHUB_"))}
     env.update(
         PULUMI_PROJECT="lockdown",
@@ -137,8 +142,8 @@ def launch(
         env["LOCKDOWN_POLICIES"] = str(Path(policies).resolve())
     started = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "-u", "-m", "pulumi.policy", "127.0.0.1:1", "."],
-        cwd=PACK_DIR,
+        [str(python), "-u", "-m", "pulumi.policy", "127.0.0.1:1", "."],
+        cwd=pack_dir,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

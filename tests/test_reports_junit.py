@@ -31,7 +31,7 @@ def test_one_case_per_rule_and_resource() -> None:
     root = parse(mixed_result())
     got = [(case.get("classname"), case.get("name").rsplit("::", 1)[-1], outcome(case)) for case in cases(root)]
     assert got == [
-        ("LD-KMS-001", "capture-key", "failure"),
+        ("LD-KMS-001", "capture-key", "skipped"),
         ("LD-LOG-001", "all resources", "passed"),
         ("LD-S3-001", "raw-events-policy", "failure"),
         ("LD-S3-001", "legacy-export-policy", "skipped"),
@@ -52,7 +52,7 @@ def test_counts_in_suite_attributes_match_the_cases() -> None:
         "errors": sum(outcome(case) == "error" for case in found),
         "skipped": sum(outcome(case) == "skipped" for case in found),
     }
-    assert expected == {"tests": 8, "failures": 4, "errors": 2, "skipped": 1}
+    assert expected == {"tests": 8, "failures": 3, "errors": 2, "skipped": 2}
     for element in (root, suite):
         assert {key: int(element.get(key)) for key in expected} == expected
 
@@ -68,9 +68,43 @@ def test_failure_type_is_severity_and_message_is_the_finding_message() -> None:
 
 
 def test_waived_finding_is_skipped_with_its_reason() -> None:
-    skipped = parse(mixed_result()).find(".//skipped")
-    assert skipped is not None
+    (skipped,) = [case.find("skipped") for case in cases(parse(mixed_result())) if "legacy" in case.get("name")]
     assert skipped.get("message") == "waived: Accepted by security review SEC-42 (until 2027-01-31)"
+
+
+def test_advisory_findings_are_skipped_with_their_message_not_failures() -> None:
+    (case,) = [case for case in cases(parse(mixed_result())) if case.get("classname") == "LD-KMS-001"]
+    skipped = case.find("skipped")
+    assert skipped is not None and case.find("failure") is None
+    assert skipped.get("message") == "advisory, not blocking: capture-key violates LD-KMS-001"
+    assert "enforcement: advisory, not blocking" in skipped.text and "remediation: Fix LD-KMS-001" in skipped.text
+
+
+def test_a_run_with_advisory_findings_only_has_zero_failures() -> None:
+    advisory = next(r for r in RULES if r.enforcement == "advisory")
+    result = empty_result()
+    result.findings = [finding(advisory, "key-a"), finding(advisory, "key-b")]
+    assert result.exit_code == 0
+    root = parse(result)
+    assert root.get("failures") == "0" and root.find("testsuite").get("failures") == "0"
+    assert root.get("skipped") == "2" and not root.findall(".//failure")
+
+
+def test_case_names_are_unique_when_a_rule_finds_one_resource_twice() -> None:
+    blocking = next(r for r in RULES if r.enforcement == "mandatory")
+    result = empty_result()
+    result.findings = [
+        finding(blocking, "bucket", message="first problem"),
+        finding(blocking, "bucket", message="second problem"),
+        finding(blocking, "other"),
+    ]
+    found = cases(parse(result))
+    keys = [(case.get("classname"), case.get("name")) for case in found]
+    assert len(keys) == len(set(keys))
+    (twice,) = [case for case in found if case.get("name").endswith("::bucket")]
+    failure = twice.find("failure")
+    assert failure.get("message") == "first problem (and 1 more)"
+    assert "message: first problem" in failure.text and "message: second problem" in failure.text
 
 
 def test_errors_are_error_cases() -> None:

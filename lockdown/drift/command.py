@@ -20,6 +20,8 @@ import click
 from lockdown.atomic import check_output_directory
 from lockdown.console import emit, run_guarded
 from lockdown.errors import LockdownError
+from lockdown.progress import Tracker, progress
+from lockdown.progress import wanted as progress_wanted
 
 FORMATS = ("markdown", "json", "html")
 
@@ -38,8 +40,12 @@ def run_drift(
     workers: int | None = None,
     max_attempts: int | None = None,
     hooks: tuple[Any, ...] = (),
+    tracker: Tracker | None = None,
 ) -> int:
-    """Scan, compare, evaluate, report; returns the exit code. Raises ``LockdownError`` on bad input."""
+    """Scan, compare, evaluate, report; returns the exit code. Raises ``LockdownError`` on bad input.
+
+    ``tracker`` shows the stages and the AWS reads done (``lockdown.progress``; default: nothing).
+    """
     from lockdown.drift import desired as desired_state
     from lockdown.drift.diff import compute_drift
     from lockdown.drift.render import RENDERERS
@@ -54,6 +60,8 @@ def run_drift(
         raise LockdownError(f"drift: unknown format {fmt!r} (choose {', '.join(FORMATS)})")
     check_output_directory(_text(output))
     regions = tuple(regions) or _default_regions()
+    tracker = tracker or Tracker()
+    tracker.stage(f"reading the desired state {state}" if state else f"planning {program or '.'} offline")
     loaded = desired_state.load_desired(stack, state, program)
     overrides = load_settings_file(settings_file) if settings_file else {}
     settings = resolve(loaded.config, overrides, origin=str(settings_file or "settings"))
@@ -65,7 +73,8 @@ def run_drift(
         max_attempts=max_attempts or DEFAULT_MAX_ATTEMPTS,
         hooks=tuple(hooks),
     )
-    result = scan(regions, stack=stack_name, project=project, settings=client_settings)
+    result = scan(regions, stack=stack_name, project=project, settings=client_settings, tracker=tracker)
+    tracker.stage("evaluating the policies on the live account")
     wanted = desired_state.comparable(loaded)
     items = compute_drift(wanted, result.resources, result.incomplete)
     live = LoadedStack(
@@ -138,7 +147,9 @@ VERBOSE = click.option("--verbose", "-v", is_flag=True, help="Show the details o
 @VERBOSE
 def drift_command(verbose: bool, **options: Any) -> None:
     """Compare live AWS with the stack and report drift, findings and who can read each store."""
-    sys.exit(run_guarded(lambda: run_drift(**options), verbose))
+    with progress(progress_wanted(options["fmt"])) as tracker:
+        code = run_guarded(lambda: run_drift(**options, tracker=tracker), verbose)
+    sys.exit(code)
 
 
 @click.command("merge")

@@ -25,6 +25,7 @@ from lockdown.drift.collectors import COLLECTORS
 from lockdown.drift.collectors.base import Incomplete, Outcome, ScanContext, Task, error_text
 from lockdown.errors import LockdownError
 from lockdown.model import Resource
+from lockdown.progress import Tracker
 
 DEFAULT_WORKERS = 16
 DEFAULT_MAX_ATTEMPTS = 5
@@ -129,8 +130,9 @@ def scan(
     project: str,
     settings: ClientSettings | None = None,
     collectors: Iterable[ModuleType] = COLLECTORS,
+    tracker: Tracker | None = None,
 ) -> ScanResult:
-    """Read every collector's resources in ``regions``, concurrently."""
+    """Read every collector's resources in ``regions``, concurrently; ``tracker`` counts the reads done."""
     settings = settings or ClientSettings()
     regions = tuple(dict.fromkeys(regions))
     if not regions:
@@ -139,6 +141,8 @@ def scan(
     ctx = ScanContext(account_id=account_id(clients, regions[0]), regions=regions, stack=stack, project=project)
     result = ScanResult(account_id=ctx.account_id, regions=regions)
     initial = [task for module in collectors for task in module.tasks(ctx)]
+    tracker = tracker or Tracker()
+    tracker.stage(f"reading AWS account {ctx.account_id} ({', '.join(regions)})", total=len(initial))
     with ThreadPoolExecutor(max_workers=max(1, settings.workers), thread_name_prefix="drift") as pool:
         pending: dict[Future[Outcome], Task] = {pool.submit(_run, task, clients): task for task in initial}
         while pending:
@@ -149,6 +153,8 @@ def scan(
                 result.resources.extend(outcome.resources)
                 result.incomplete.extend(outcome.incomplete)
                 pending.update({pool.submit(_run, task, clients): task for task in outcome.tasks})
+                tracker.add(len(outcome.tasks))
+                tracker.advance()
     result.resources.sort(key=lambda resource: resource.urn)
     result.incomplete.sort(key=lambda item: (item.service, item.region, item.resource))
     return result

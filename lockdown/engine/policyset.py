@@ -18,8 +18,12 @@ RULES_PREFIX = "lockdown.rules."
 #: The reader report's package and rule.
 READERS_REF = "data.lockdown.readers.readers"
 READERS_PACKAGE = "lockdown.readers"
-#: Where the policies live when no ``--policies`` is given: the repository's policies/.
-DEFAULT_POLICIES = Path(__file__).resolve().parents[2] / "policies"
+#: The policies a built wheel carries: the repository's policies/, copied into the package by setup.py.
+BUNDLED_POLICIES = Path(__file__).resolve().parents[1] / "policies"
+#: The policies of the checkout this package runs from (a source tree or an editable install).
+REPOSITORY_POLICIES = Path(__file__).resolve().parents[2] / "policies"
+#: Where the policies live when no ``--policies`` is given: bundled in the package, else the repository's.
+DEFAULT_POLICIES = BUNDLED_POLICIES if BUNDLED_POLICIES.is_dir() else REPOSITORY_POLICIES
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from lockdown.errors import LockdownError
+from lockdown.loaders.position import locate
 from lockdown.loaders.state import check_duplicate, read_json_file, resource_from_v3, stack_and_project
 from lockdown.model import LoadedStack, Resource
 
@@ -60,6 +61,7 @@ def load_preview(path: str | Path) -> LoadedStack:
     _check_diagnostics(document.get("diagnostics"), path)
     by_urn: dict[str, Resource] = {}
     states: dict[str, Any] = {}
+    positions: dict[str, Any] = {}
     unknown_ops: set[str] = set()
     same_steps = 0
     for index, step in enumerate(steps):
@@ -77,6 +79,7 @@ def load_preview(path: str | Path) -> LoadedStack:
             check_duplicate(states[resource.urn], new_state, resource.urn, path, f"steps[{index}].newState")
         states[resource.urn] = new_state
         by_urn[resource.urn] = resource
+        positions[resource.urn] = new_state.get("sourcePosition")
     resources = list(by_urn.values())
     stack, project = stack_and_project(resources)
     return LoadedStack(
@@ -87,6 +90,7 @@ def load_preview(path: str | Path) -> LoadedStack:
         config=_config_of(document.get("config"), path),
         warnings=_warnings(unknown_ops),
         incomplete=_left_out(document.get("changeSummary"), same_steps),
+        file=locate(resources, positions, project, path),
     )
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from lockdown.errors import LockdownError
+from lockdown.loaders.position import find_project_file, shown_path
 from lockdown.model import REDACTED, LoadedStack, Resource
 from lockdown.planner.project import ProjectSpec, read_project
 from lockdown.values import decode_json_string
@@ -136,6 +137,7 @@ class PendingPlan:
             project=spec.project,
             config=spec.config_view,
             warnings=[redact(w) for w in spec.warnings + list(result.get("warnings", []))],
+            file=shown_path(find_project_file(None, [spec.project_dir])),
         )
 
 
@@ -198,14 +200,6 @@ def _resource(raw: dict[str, Any]) -> Resource:
         provider=raw.get("provider"),
         unknowns=list(raw.get("unknowns") or []),
         custom=bool(raw.get("custom", True)),
-        file=_shown_path(raw.get("file")),
+        file=shown_path(raw.get("file")),
         line=raw.get("line"),
     )
-
-
-def _shown_path(path: str | None) -> str | None:
-    """A declaration's file relative to the working directory (code scanning wants repo paths)."""
-    if not path:
-        return None
-    relative = os.path.relpath(path)
-    return path if relative.startswith("..") else relative

@@ -20,6 +20,7 @@ from typing import Any
 
 from lockdown.documents import read_bytes
 from lockdown.errors import LockdownError
+from lockdown.loaders.position import locate
 from lockdown.model import ROOT_STACK_TYPE, UNKNOWN, LoadedStack, Resource, Source
 from lockdown.values import merge_inputs_outputs, normalize_properties
 
@@ -40,6 +41,7 @@ def load_state(path: str | Path) -> LoadedStack:
         raise LockdownError(f"{path}: deployment.resources must be a list, got {type(raw_resources).__name__}")
     resources: list[Resource] = []
     seen: dict[str, Any] = {}
+    positions: dict[str, Any] = {}
     pending_delete = 0
     for index, raw in enumerate(raw_resources):
         where = f"deployment.resources[{index}]"
@@ -52,6 +54,7 @@ def load_state(path: str | Path) -> LoadedStack:
             continue
         seen[resource.urn] = raw
         resources.append(resource)
+        positions[resource.urn] = raw.get("sourcePosition")
     stack, project = stack_and_project(resources)
     return LoadedStack(
         resources=resources,
@@ -60,6 +63,7 @@ def load_state(path: str | Path) -> LoadedStack:
         project=project,
         config={},
         incomplete=_left_out(deployment, pending_delete),
+        file=locate(resources, positions, project, path),
     )
 
 

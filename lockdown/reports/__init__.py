@@ -24,12 +24,19 @@ FORMATS = {
 
 @dataclass(frozen=True)
 class RenderOptions:
-    """How to render: colour (only on a terminal), the reader report, remediation in the text table."""
+    """How to render: colour (only on a terminal), the reader report, remediation in the text table.
+
+    ``source_root`` is the repository root SARIF file locations are relative to (default: the
+    current directory) and ``rules_doc`` the page whose sections document each rule (SARIF
+    ``helpUri``; default: the toolkit's own docs/rules.md at this version).
+    """
 
     color: bool = False
     readers: bool = False
     width: int | None = None
     remediation: bool = False
+    source_root: str | None = None
+    rules_doc: str | None = None
 
 
 def render(result: CheckResult, fmt: str, options: RenderOptions | None = None) -> str:

@@ -16,7 +16,8 @@ from lockdown.findings import CheckResult, Finding, Rule, sort_key
 READER_KEYS = ("store", "store_name", "principal", "via", "via_urn", "allowed", "stack")
 
 #: SARIF ``security-severity`` scores (GitHub code scanning's 0-10 scale) per severity.
-SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0"}
+#: GitHub ranks over 9.0 critical, 7.0-8.9 high, 4.0-6.9 medium, 0.1-3.9 low.
+SECURITY_SEVERITY = {"critical": "9.5", "high": "7.5", "medium": "5.5", "low": "3.0"}
 
 
 def sorted_findings(result: CheckResult) -> list[Finding]:

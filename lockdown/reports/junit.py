@@ -1,9 +1,12 @@
 """``--format junit``: JUnit XML, so any CI test view shows each rule on each resource.
 
-One ``<testcase>`` per rule and resource: a finding is a ``<failure>`` (type = severity),
-a waived finding is ``<skipped>`` with the waiver's reason, a rule with no finding is one
-passing case, and each run error is an ``<error>`` case, so a run that could not evaluate
-everything never looks green. Warnings and the reader report go to ``<system-out>``.
+One ``<testcase>`` per rule and resource (several violations of one rule by one resource are
+one case, so names are unique): a blocking finding is a ``<failure>`` (type = severity); an
+advisory finding is ``<skipped>`` with its message, since it does not fail the check (a run
+whose findings are all advisory has zero failures, as its exit code 0 says); a waived finding
+is ``<skipped>`` with the waiver's reason; a rule with no finding is one passing case; and
+each run error is an ``<error>`` case, so a run that could not evaluate everything never
+looks green. Warnings and the reader report go to ``<system-out>``.
 """
 
 from __future__ import annotations
@@ -64,30 +67,37 @@ def _properties(suite: ET.Element, result: CheckResult) -> None:
 
 
 def _rule_cases(result: CheckResult) -> list[ET.Element]:
-    """Cases per rule in id order: its findings, or one passing case when it found nothing."""
-    by_rule: dict[str, list[Finding]] = {}
+    """Cases per rule in id order: one per resource it found, or one passing case when it found nothing."""
+    by_rule: dict[str, dict[str, list[Finding]]] = {}
     for finding in sorted_findings(result):
-        by_rule.setdefault(finding.rule, []).append(finding)
+        by_rule.setdefault(finding.rule, {}).setdefault(finding.urn, []).append(finding)
+    rule_ids = [rule.id for rule in unique_rules(result)]
+    rule_ids += sorted(set(by_rule) - set(rule_ids))  # findings of rules the result does not list
     cases = []
-    known = set()
-    for rule in unique_rules(result):
-        known.add(rule.id)
-        findings = by_rule.get(rule.id, [])
-        if not findings:
-            cases.append(_case(rule.id, PASSING_NAME))
-        cases.extend(_finding_case(finding) for finding in findings)
-    for rule_id in sorted(set(by_rule) - known):
-        cases.extend(_finding_case(finding) for finding in by_rule[rule_id])
+    for rule_id in rule_ids:
+        groups = by_rule.get(rule_id)
+        if groups:
+            cases.extend(_finding_case(findings) for findings in groups.values())
+        else:
+            cases.append(_case(rule_id, PASSING_NAME))
     return cases
 
 
-def _finding_case(finding: Finding) -> ET.Element:
-    case = _case(finding.rule, finding.urn)
-    if status(finding) == "waived":
-        ET.SubElement(case, "skipped", message=_clean(f"waived: {waiver_text(finding.waiver)}"))
+def _finding_case(findings: list[Finding]) -> ET.Element:
+    """One rule on one resource: its most urgent status decides the outcome; every finding is detailed."""
+    states = [status(finding) for finding in findings]
+    state = next(name for name in ("blocking", "advisory", "waived") if name in states)
+    first = findings[states.index(state)]
+    case = _case(first.rule, first.urn)
+    more = f" (and {len(findings) - 1} more)" if len(findings) > 1 else ""
+    if state == "waived":
+        ET.SubElement(case, "skipped", message=_clean(f"waived: {waiver_text(first.waiver)}"))
         return case
-    failure = ET.SubElement(case, "failure", type=finding.severity, message=_clean(finding.message))
-    failure.text = _clean(_details(finding))
+    if state == "advisory":
+        outcome = ET.SubElement(case, "skipped", message=_clean(f"advisory, not blocking: {first.message}{more}"))
+    else:
+        outcome = ET.SubElement(case, "failure", type=first.severity, message=_clean(first.message + more))
+    outcome.text = _clean("\n\n".join(_details(finding) for finding in findings))
     return case
 
 
