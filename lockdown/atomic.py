@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
@@ -23,15 +24,13 @@ def write_atomic(path: str | Path, content: str | bytes) -> None:
     path = Path(path)
     data = content.encode("utf-8") if isinstance(content, str) else content
     if path.exists() and not path.is_file():
-        # A device or pipe (/dev/stdout, /dev/null): written in place, never replaced by a file.
-        try:
-            with path.open("wb") as handle:
-                handle.write(data)
-        except OSError as err:
-            raise LockdownError(f"{path}: cannot write output: {err.strerror}") from err
+        _write_in_place(path, data)
         return
     directory = check_output_directory(path)
-    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except OSError as err:
+        raise LockdownError(f"{path}: cannot write output in {directory}: {err.strerror}") from err
     try:
         # mkstemp creates the file 0600; a report gets the permissions any new file would.
         umask = os.umask(0)
@@ -44,4 +43,23 @@ def write_atomic(path: str | Path, content: str | bytes) -> None:
         os.replace(temp_name, path)
     except OSError as err:
         Path(temp_name).unlink(missing_ok=True)
+        raise LockdownError(f"{path}: cannot write output: {err.strerror}") from err
+
+
+def _write_in_place(path: Path, data: bytes) -> None:
+    """A device or pipe (/dev/stdout, /dev/null, a FIFO): written in place, never replaced by a file.
+
+    Opened without blocking, so a FIFO that no process reads is an error instead of a hang.
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+    except OSError as err:
+        if err.errno == errno.ENXIO:
+            raise LockdownError(f"{path}: cannot write output: it is a FIFO and no process reads it") from err
+        raise LockdownError(f"{path}: cannot write output: {err.strerror}") from err
+    try:
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+    except OSError as err:
         raise LockdownError(f"{path}: cannot write output: {err.strerror}") from err

@@ -93,6 +93,17 @@ def main() -> None:
 )
 @click.option("--write-baseline", type=click.Path(dir_okay=False), help="Record this run's findings as a baseline.")
 @click.option("--verbose", "-v", is_flag=True, help="Show details of errors, such as a program's traceback.")
+@click.option(
+    "--allow-incomplete",
+    is_flag=True,
+    help="Warn instead of failing (exit 2) when a source cannot show every resource: a preview without "
+    "--show-sames, a state with pending deletions or operations, a source with no resources.",
+)
+@click.option(
+    "--expect-policies",
+    type=click.Path(dir_okay=False),
+    help="Fail (exit 2) unless the policies match this manifest (written by `lockdown rules --format manifest`).",
+)
 def check(**options: Any) -> None:
     """Evaluate the policies on a program, a preview or a state file."""
     with gc_paused():
@@ -117,6 +128,8 @@ def _check(
     waivers_file: str | None = None,
     baseline: str | None = None,
     write_baseline: str | None = None,
+    allow_incomplete: bool = False,
+    expect_policies: str | None = None,
 ) -> int:
     from lockdown import governance
     from lockdown.atomic import check_output_directory
@@ -130,9 +143,20 @@ def _check(
     known = governance.read_baseline(baseline) if baseline else frozenset()
     loaders = _source_loaders(stacks, program, previews, states, config, verbose)
     with progress(wanted(fmt)) as tracker:
-        result, run = _evaluate(
-            loaders, policies, opa_url, overrides, settings_file, readers, verbose, waivers_file, known, tracker
+        result, run, engine = _evaluate(
+            loaders,
+            policies,
+            opa_url,
+            overrides,
+            settings_file,
+            readers,
+            verbose,
+            waivers_file,
+            known,
+            tracker,
+            allow_incomplete,
         )
+    _check_policies(result, engine, expect_policies)
     for error in result.errors:
         _fail(error)
     governance.refuse_unmatched_waivers(result)
@@ -143,6 +167,9 @@ def _check(
     options = RenderOptions(color=color, readers=readers, width=width, remediation=verbose)
     if fmt == "sarif":
         options = _sarif_options(options, source_root)
+    if result.errors and output:
+        # An incomplete run leaves no report behind for CI to upload as if it were one.
+        return result.exit_code
     _emit(render(result, fmt, options), output)
     return result.exit_code
 
@@ -169,8 +196,9 @@ def _evaluate(
     waivers_file: str | None,
     baseline: frozenset[tuple[str, str]] = frozenset(),
     tracker: Any = None,
-) -> tuple[Any, Any]:
-    """Load the engine and the waivers file, check every source; the result and the run (its date)."""
+    allow_incomplete: bool = False,
+) -> tuple[Any, Any, Any]:
+    """Load the engine and the waivers file, check every source; the result, the run (its date), the engine."""
     from lockdown import governance
     from lockdown.engine import load_engine
     from lockdown.progress import Tracker
@@ -183,7 +211,10 @@ def _evaluate(
         tracker.stage("loading the policies")
         engine = load_engine(policies, opa_url, background_checks=True)
         run = governance.Run(governance.file_waivers(waivers_file, engine.rules), baseline)
-        return _check_sources(loaders, engine, overrides, settings_file, readers, verbose, run, tracker), run
+        result = _check_sources(
+            loaders, engine, overrides, settings_file, readers, verbose, run, tracker, allow_incomplete
+        )
+        return result, run, engine
     except BaseException:
         _cancel_plans(loaders)
         raise
@@ -198,6 +229,7 @@ def _check_sources(
     verbose: bool,
     run: Any = None,
     tracker: Any = None,
+    allow_incomplete: bool = False,
 ) -> Any:
     """Load and check each source in turn; a source that fails is an error that does not hide the others."""
     from lockdown.findings import CheckResult, check
@@ -221,6 +253,7 @@ def _check_sources(
                 )
             waivers_origin = (settings_file if "waivers" in overrides else None) or label
             result.merge(check(loaded, engine, settings, readers=readers, **run.options(waivers_origin)))
+            _incomplete(label, loaded, result, allow_incomplete)
         except PolicyError:
             raise
         except LockdownError as err:
@@ -229,6 +262,28 @@ def _check_sources(
             if verbose and err.detail:
                 click.echo(err.detail, err=True)
     return result
+
+
+def _check_policies(result: Any, engine: Any, expect_policies: str | None) -> None:
+    """Every report carries the policy manifest; a pinned one that differs is an error (exit 2)."""
+    from lockdown.engine.manifest import check_expected, policy_manifest
+
+    result.policies = policy_manifest(engine.policy_set)
+    problem = check_expected(expect_policies, result.policies) if expect_policies else None
+    if problem:
+        result.errors.append(problem)
+
+
+def _incomplete(label: str, loaded: Any, result: Any, allow: bool) -> None:
+    """A source that cannot show every resource fails the run (exit 2) unless --allow-incomplete."""
+    reasons = list(loaded.incomplete)
+    if not any(resource.evaluated for resource in loaded.resources):
+        reasons.append("it holds no resources to check (an empty export, or a program that registers nothing)")
+    for reason in reasons:
+        if allow:
+            result.warnings.append(f"{label}: {reason}")
+        else:
+            result.errors.append(f"{label}: incomplete: {reason} (--allow-incomplete to accept this)")
 
 
 def _source_loaders(
@@ -327,7 +382,14 @@ def test_command(policies: str | None, coverage: bool, min_coverage: float | Non
 
 @main.command("rules")
 @click.option("--policies", type=click.Path(file_okay=False), help=POLICIES_HELP)
-@click.option("--format", "fmt", type=click.Choice(("markdown", "json")), default="markdown", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("markdown", "json", "manifest")),
+    default="markdown",
+    show_default=True,
+    help="manifest: rule ids, enforcement and digests, for lockdown check --expect-policies.",
+)
 @click.option("--output", type=click.Path(dir_okay=False), help="Write here (atomically) instead of stdout.")
 def rules_command(policies: str | None, fmt: str, output: str | None) -> None:
     """List the rules with their metadata (generates docs/rules.md)."""
@@ -339,6 +401,13 @@ def rules_command(policies: str | None, fmt: str, output: str | None) -> None:
 
         policy_set = load_policy_set(policies)
         EmbeddedEngine(policy_set, include_tests=True)  # a catalogue of policies that do not compile is an error
+        if fmt == "manifest":
+            import json
+
+            from lockdown.engine.manifest import policy_manifest
+
+            _emit(json.dumps(policy_manifest(policy_set), indent=2), output)
+            return 0
         _emit(render_rules(policy_set, fmt), output)
         return 0
 
@@ -392,7 +461,7 @@ def _report(
     check_output_directory(Path(output_dir) / f"lockdown-{framework}.md")
     overrides = load_settings_file(settings_file) if settings_file else {}
     loaders = _source_loaders(stacks, program, previews, states, config, verbose)
-    result, run = _evaluate(loaders, policies, None, overrides, settings_file, False, verbose, waivers_file)
+    result, run, _engine = _evaluate(loaders, policies, None, overrides, settings_file, False, verbose, waivers_file)
     if result.errors:  # evidence from a partial run would claim controls it did not check
         raise LockdownError(f"no report written: {result.errors[0]}")
     governance.refuse_unmatched_waivers(result)

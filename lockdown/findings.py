@@ -13,10 +13,13 @@ from typing import Any
 from lockdown.engine.evaluation import Engine, Violation
 from lockdown.engine.metadata import Rule  # re-exported: reports read rules through findings
 from lockdown.model import LoadedStack, Resource
+from lockdown.settings import widening
 from lockdown.waivers import Waiver, WaiverSet, find_waiver, load_waivers, ran_out_note
 
 __all__ = ["CheckResult", "Finding", "Rule", "check", "sort_key"]
 
+#: What a rule about a setting gives as its finding's ``urn``: ``lockdown:settings:<key>``.
+SETTINGS_URN_PREFIX = "lockdown:settings:"
 SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 
 
@@ -63,6 +66,11 @@ class CheckResult:
     waivers: list[dict[str, Any]] = field(default_factory=list)
     #: The stacks checked (a stack with no finding is named too).
     stacks: list[str] = field(default_factory=list)
+    #: Settings that widen access or weaken a rule (``settings.widening``), each with its
+    #: ``source``: every report shows them first, so a reviewer sees what a pull request relaxed.
+    settings: list[dict[str, Any]] = field(default_factory=list)
+    #: The policy manifest the run evaluated (rule ids, enforcement, digests; ``lockdown.engine.manifest``).
+    policies: dict[str, Any] = field(default_factory=dict)
 
     @property
     def blocking(self) -> list[Finding]:
@@ -87,6 +95,7 @@ class CheckResult:
         self.warnings.extend(w for w in other.warnings if w not in self.warnings)
         self.errors.extend(other.errors)
         self.sources.extend(other.sources)
+        self.settings.extend(other.settings)
         self.stacks.extend(stack for stack in other.stacks if stack not in self.stacks)
         known = {(entry["origin"], entry["rule"], entry["resource"]): entry for entry in self.waivers}
         for entry in other.waivers:
@@ -144,6 +153,7 @@ def check(
         sources=[loaded.source],
         waivers=[_in_force(waiver, findings, on) for waiver in found.active],
         stacks=[loaded.stack or "unknown"],
+        settings=[dict(entry, source=loaded.source) for entry in widening(settings)],
     )
 
 
@@ -199,6 +209,8 @@ def _finding(
 
 def _type_and_name(urn: str) -> tuple[str, str]:
     """Type and name from a URN, for findings about resources the stack does not hold."""
+    if urn.startswith(SETTINGS_URN_PREFIX):  # a finding about a setting (policies/rules/settings)
+        return "lockdown:settings", urn[len(SETTINGS_URN_PREFIX) :]
     parts = urn.split("::")
     if len(parts) >= 4:
         return parts[2].split("$")[-1], parts[3]

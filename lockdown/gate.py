@@ -41,7 +41,8 @@ from lockdown.engine.metadata import Rule
 from lockdown.engine.policyset import PolicySet, load_policy_set
 from lockdown.errors import LockdownError
 from lockdown.model import Resource
-from lockdown.settings import DEFAULTS, resolve
+from lockdown.settings import SCHEMA as SETTINGS_SCHEMA
+from lockdown.settings import resolve
 from lockdown.waivers import Waiver, find_waiver, parse_waivers
 
 PACK_NAME = "lockdown"
@@ -465,19 +466,10 @@ def _failure_text(err: BaseException) -> str:
 
 
 def _settings_schema() -> Any:
+    """The settings policy's config schema: the same JSON Schema every other path validates with."""
     from pulumi_policy import PolicyConfigSchema
 
-    properties: dict[str, dict[str, Any]] = {}
-    for key, default in DEFAULTS.items():
-        if key == "waivers":
-            properties[key] = {"type": "array", "items": {"type": "object"}}
-        elif isinstance(default, list):
-            properties[key] = {"type": "array", "items": {"type": "string"}}
-        elif isinstance(default, int):
-            properties[key] = {"type": "integer", "minimum": 1}
-        else:
-            properties[key] = {"type": "string"}
-    return PolicyConfigSchema(properties=properties)
+    return PolicyConfigSchema(properties=SETTINGS_SCHEMA["properties"])
 
 
 def serve(pack_dir: str | Path) -> None:

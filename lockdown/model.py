@@ -91,6 +91,9 @@ class LoadedStack:
     warnings: list[str] = field(default_factory=list)
     #: The file findings point at when a resource has no location of its own.
     file: str | None = None
+    #: Why the check cannot have seen every resource (a preview without ``--show-sames``,
+    #: resources pending deletion, interrupted operations): an error unless ``--allow-incomplete``.
+    incomplete: list[str] = field(default_factory=list)
 
 
 def make_urn(stack: str, project: str, type_: str, name: str, parent_type_chain: str = "") -> str:

@@ -12,9 +12,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-import yaml
+from jsonschema import Draft202012Validator
 
-from lockdown.errors import LockdownError, yaml_problem
+from lockdown.documents import load_yaml, read_text
+from lockdown.errors import LockdownError
 from lockdown.values import dates_as_text
 
 NAMESPACE = "lockdown"
@@ -42,8 +43,74 @@ DEFAULTS: dict[str, Any] = {
     "waivers": [],
 }
 
+CLASSIFICATIONS = ["public", "internal", "confidential", "restricted"]
+_PRINCIPAL_ARN = {
+    "type": "string",
+    "pattern": r"^arn:aws(-cn|-us-gov|-iso|-iso-b)?:(iam|sts)::[0-9]{12}:"
+    r"(root|(role|user|group|assumed-role|federated-user)/[A-Za-z0-9+=,.@_/-]+)$",
+}
+#: No maximum here: retention over the hard ceiling is a finding of its own (LD-SET-003).
+_DAYS = {"type": "integer", "minimum": 1}
+
+#: The settings as a JSON Schema (published as docs/schemas/settings.schema.json). Every value is
+#: checked against it, whether it comes from a ``--settings`` file, the stack's ``lockdown:``
+#: config or the policy pack's config: ARNs are ARNs, numbers are numbers, unknown keys are errors.
+#: Each property's ``description`` says what is expected; errors quote it.
+SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://github.com/lockdown/lockdown/docs/schemas/settings.schema.json",
+    "title": "Lockdown settings (--settings FILE, or lockdown: keys of the stack config)",
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "allowedReaders": {
+            "description": "a list of IAM principal ARNs (arn:aws:iam::<12-digit account>:role/NAME)",
+            "type": "array",
+            "items": _PRINCIPAL_ARN,
+            "uniqueItems": True,
+        },
+        "keyAdministrators": {
+            "description": "a list of IAM principal ARNs (arn:aws:iam::<12-digit account>:role/NAME)",
+            "type": "array",
+            "items": _PRINCIPAL_ARN,
+            "uniqueItems": True,
+        },
+        "accountIds": {
+            "description": "a list of quoted 12-digit AWS account ids",
+            "type": "array",
+            "items": {"type": "string", "pattern": "^[0-9]{12}$"},
+            "uniqueItems": True,
+        },
+        "organizationId": {
+            "description": "an AWS Organizations id (o-<10 to 32 lowercase letters or digits>) or empty",
+            "type": "string",
+            "pattern": "^(o-[a-z0-9]{10,32})?$",
+        },
+        "classificationTag": {
+            "description": "a tag key (1 to 128 characters)",
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 128,
+        },
+        "defaultClassification": {"description": f"one of {', '.join(CLASSIFICATIONS)}", "enum": CLASSIFICATIONS},
+        "protectedClassifications": {
+            "description": f"a list of classifications ({', '.join(CLASSIFICATIONS)})",
+            "type": "array",
+            "items": {"enum": CLASSIFICATIONS},
+            "uniqueItems": True,
+        },
+        "maxRetentionDays": {"description": "a whole number of days, at least 1", **_DAYS},
+        "maxLogRetentionDays": {"description": "a whole number of days, at least 1", **_DAYS},
+        # The waiver rules (reason, expiry, what a waiver may match) are lockdown/waivers.py's.
+        "waivers": {"description": "a list of waiver objects", "type": "array", "items": {"type": "object"}},
+    },
+}
+
 _LIST_KEYS = {k for k, v in DEFAULTS.items() if isinstance(v, list)}
 _INT_KEYS = {k for k, v in DEFAULTS.items() if isinstance(v, int)}
+
+
+_VALIDATOR = Draft202012Validator(SCHEMA)
 
 
 def from_pulumi_config(config: dict[str, Any]) -> dict[str, Any]:
@@ -56,19 +123,23 @@ def from_pulumi_config(config: dict[str, Any]) -> dict[str, Any]:
     for key, value in config.items():
         namespace, _, name = key.partition(":")
         if namespace == NAMESPACE and name:
-            found[name] = _decode(value, f"Pulumi config {key}")
+            found[name] = _from_config_string(name, _decode(value, f"Pulumi config {key}"))
     return found
+
+
+def _from_config_string(name: str, value: Any) -> Any:
+    """Pulumi config is strings: ``"30"`` is the number 30, a lone ARN a one-item list."""
+    if name in _INT_KEYS and isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    if name in _LIST_KEYS and isinstance(value, str) and value:
+        return [value]
+    return value
 
 
 def load_settings_file(path: str | Path) -> dict[str, Any]:
     """Read a ``--settings`` YAML file (the same keys, without the namespace)."""
     path = Path(path)
-    try:
-        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as err:
-        raise LockdownError(f"{path}: cannot read settings file: {err.strerror}") from err
-    except yaml.YAMLError as err:
-        raise LockdownError(f"{path}: settings file is not valid YAML: {yaml_problem(err)}") from err
+    loaded = load_yaml(read_text(path, "settings file"), str(path), "settings file")
     if loaded is None:
         return {}
     if not isinstance(loaded, dict):
@@ -103,29 +174,25 @@ def resolve(
 
 
 def _validated(key: str, value: Any, origin: str) -> Any:
+    """The value if the schema accepts it; the first problem as one line naming the file otherwise."""
     if value is None:
         return DEFAULTS[key]
-    if key in _LIST_KEYS:
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list):
-            raise LockdownError(f"{origin}: setting {key!r} must be a list")
-        if key == "accountIds":
-            return [_account_id(item, origin) for item in value]
-        if key == "waivers":  # validated by lockdown.waivers; YAML dates become ISO text the rules can read
-            return dates_as_text(value)
-        return [str(item) for item in value]
-    if key in _INT_KEYS:
-        try:
-            number = int(value)
-        except (TypeError, ValueError) as err:
-            raise LockdownError(f"{origin}: setting {key!r} must be a whole number of days, got {value!r}") from err
-        if number <= 0:
-            raise LockdownError(f"{origin}: setting {key!r} must be positive, got {number}")
-        return number
-    if not isinstance(value, str):
-        raise LockdownError(f"{origin}: setting {key!r} must be a string")
-    return value
+    if key == "waivers":  # validated by lockdown.waivers; YAML dates become ISO text the rules can read
+        value = dates_as_text(value)
+    errors = sorted(_VALIDATOR.iter_errors({key: value}), key=lambda e: list(e.absolute_path))
+    if not errors:
+        return value
+    error = errors[0]
+    expected = SCHEMA["properties"][key]["description"]
+    bad = error.instance
+    hint = (
+        " (quote account ids: unquoted, YAML reads them as numbers)"
+        if key == "accountIds" and isinstance(bad, int)
+        else ""
+    )
+    if isinstance(bad, str) and len(bad) > 80:
+        bad = bad[:80] + "..."
+    raise LockdownError(f"{origin}: setting {key!r} must be {expected}, got {bad!r}{hint}")
 
 
 def _decode(value: Any, where: str) -> Any:
@@ -142,16 +209,37 @@ def _strip_namespace(key: Any) -> str:
     return key.split(":", 1)[1] if key.startswith(f"{NAMESPACE}:") else key
 
 
-def _account_id(item: Any, origin: str) -> str:
-    """An AWS account id: exactly twelve digits, given as a string.
+def widening(settings: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every resolved setting that widens access or weakens a rule, for the top of every report.
 
-    An unquoted id in YAML is read as a number (and one with a leading zero as octal), which
-    would silently name another account, so numbers are refused rather than converted.
+    A reviewer of a pull request must see these whatever the format: a settings change can
+    switch protection off without touching a resource.
     """
-    if not isinstance(item, str):
-        raise LockdownError(
-            f"{origin}: setting 'accountIds' must list quoted strings, got {item!r} (quote account ids)"
-        )
-    if not (len(item) == 12 and item.isdigit()):
-        raise LockdownError(f"{origin}: setting 'accountIds' has {item!r}, which is not a 12-digit AWS account id")
-    return item
+    notes: list[dict[str, Any]] = []
+
+    def note(key: str, value: Any, effect: str) -> None:
+        notes.append({"setting": key, "value": value, "effect": effect})
+
+    for key, effect in (
+        ("allowedReaders", "may read protected data"),
+        ("keyAdministrators", "may administer the customer managed keys"),
+        ("accountIds", "counted as the organization's own account"),
+    ):
+        for value in settings.get(key) or []:
+            note(key, value, effect)
+    if settings.get("organizationId"):
+        note("organizationId", settings["organizationId"], "its member accounts are counted as the organization's")
+    for key in ("classificationTag", "defaultClassification"):
+        if settings.get(key) != DEFAULTS[key]:
+            note(key, settings.get(key), f"weakens classification (default {DEFAULTS[key]!r})")
+    dropped = sorted(set(DEFAULTS["protectedClassifications"]) - set(settings.get("protectedClassifications") or []))
+    if dropped:
+        note("protectedClassifications", settings.get("protectedClassifications"), f"no longer protects {dropped}")
+    for key in ("maxRetentionDays", "maxLogRetentionDays"):
+        if (settings.get(key) or 0) > DEFAULTS[key]:
+            note(key, settings[key], f"longer than the default {DEFAULTS[key]} days")
+    for waiver in settings.get("waivers") or []:
+        if isinstance(waiver, dict):
+            shown = {k: str(waiver.get(k)) for k in ("rule", "resource", "expires") if k in waiver}
+            note("waivers", shown, "a finding it matches does not block")
+    return notes

@@ -146,12 +146,12 @@ def test_typescript_preview_with_component_and_v6_tokens() -> None:
     assert stack.warnings == [], "all four unchanged resources are in the preview"
 
 
-def test_hidden_unchanged_resources_are_a_warning(tmp_path: Path) -> None:
+def test_hidden_unchanged_resources_make_the_preview_incomplete(tmp_path: Path) -> None:
     document = load_fixture(PREVIEW / "typescript-v6-component.json")
     document["steps"] = [s for s in document["steps"] if s["op"] != "same" or "Stack" in s["urn"]]
     stack = load_preview(write_json(tmp_path, document))
-    assert len(stack.warnings) == 1
-    assert "3 unchanged resource(s)" in stack.warnings[0] and "--show-sames" in stack.warnings[0]
+    assert len(stack.incomplete) == 1 and not stack.warnings
+    assert "3 unchanged resource(s)" in stack.incomplete[0] and "--show-sames" in stack.incomplete[0]
 
 
 def test_replacement_steps_yield_one_record(tmp_path: Path) -> None:
@@ -257,7 +257,7 @@ def test_never_deployed_stack_exports_no_resources(tmp_path: Path) -> None:
     assert stack.resources == [] and stack.stack is None
 
 
-def test_resources_pending_deletion_and_pending_operations_are_warnings(tmp_path: Path) -> None:
+def test_resources_pending_deletion_and_pending_operations_make_the_state_incomplete(tmp_path: Path) -> None:
     document = load_fixture(STATE / "v7-export-with-secrets.json")
     old = copy.deepcopy(document["deployment"]["resources"][2])
     old["delete"] = True
@@ -266,8 +266,8 @@ def test_resources_pending_deletion_and_pending_operations_are_warnings(tmp_path
     document["deployment"]["pending_operations"] = [{"resource": old, "type": "deleting"}]
     stack = load_state(write_json(tmp_path, document))
     assert [r.id for r in stack.resources if r.name == "keystrokes"] == ["keystrokes-prod-4a6b8c0"]
-    assert len(stack.warnings) == 2
-    assert "waiting for deletion" in stack.warnings[0] and "pending operation" in stack.warnings[1]
+    assert len(stack.incomplete) == 2 and not stack.warnings
+    assert "waiting for deletion" in stack.incomplete[0] and "pending operation" in stack.incomplete[1]
 
 
 # ---------------------------------------------------------------- what is rejected

@@ -20,7 +20,7 @@ FINDING_KEYS = [
 
 def test_top_level_matches_the_design_schema() -> None:
     data = json.loads(render(mixed_result(), RenderOptions()))
-    assert list(data) == ["tool", "summary", "findings", "errors", "warnings"]
+    assert list(data) == ["tool", "summary", "settings", "policies", "findings", "errors", "warnings"]
     assert data["tool"] == {"name": "lockdown", "version": lockdown.__version__}
     assert data["summary"] == {"resources": 7, "findings": 5, "blocking": 3, "waived": 1}
     assert list(data["summary"]) == ["resources", "findings", "blocking", "waived"]
@@ -111,8 +111,19 @@ REPORT_SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "type": "object",
     "additionalProperties": False,
-    "required": ["tool", "summary", "findings", "errors", "warnings"],
+    "required": ["tool", "summary", "settings", "policies", "findings", "errors", "warnings"],
     "properties": {
+        # Settings that widen access or weaken a rule, and the policy manifest (issue 13).
+        "settings": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["setting", "value", "effect"],
+                "properties": {"setting": STRING, "value": {}, "effect": STRING, "source": STRING},
+            },
+        },
+        "policies": {"type": "object"},
         "tool": {
             "type": "object",
             "additionalProperties": False,

@@ -4,9 +4,9 @@ Large estates are scanned one account per CI job (``lockdown drift --format json
 merge concatenates their scopes, drift, findings, readers and unread lists and recomputes the
 summary, so the merged exit code is 2 if any account's scan was incomplete.
 
-Fail closed: an input is checked strictly (every list, the summary, the keys each entry needs)
-so a truncated or hand-made file cannot merge into a pass, and the merged exit code is never
-better than the worst exit code an input's own summary states.
+Fail closed: an input is checked strictly against a JSON Schema (every list, the summary, the
+keys each entry needs) so a truncated or hand-made file cannot merge into a pass, and the
+merged exit code is never better than the worst exit code an input's own summary states.
 """
 
 from __future__ import annotations
@@ -16,7 +16,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from jsonschema import Draft202012Validator, ValidationError
+
 from lockdown import __version__
+from lockdown.documents import read_bytes
 from lockdown.drift.diff import CLASSES
 from lockdown.drift.report import summarize, verdict
 from lockdown.errors import LockdownError
@@ -43,12 +46,11 @@ LISTS = {("scope", "regions"), ("drift", "differences"), ("drift", "unverified")
 def load_report(path: str | Path) -> dict[str, Any]:
     """One ``lockdown drift --format json`` report, checked strictly before it is merged."""
     path = Path(path)
+    raw = read_bytes(path, "drift report")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as err:
-        raise LockdownError(f"{path}: cannot read drift report: {err.strerror}") from err
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise LockdownError(f"{path}: not a JSON drift report: {err}") from err
+        data = json.loads(raw)
+    except (ValueError, RecursionError) as err:  # not JSON, not UTF-8, or nested too deeply
+        raise LockdownError(f"{path}: not a JSON drift report: {' '.join(str(err).split())[:200]}") from err
     if not isinstance(data, dict) or data.get("kind") != "drift":
         raise LockdownError(
             f'{path}: not a lockdown drift report (expected "kind": "drift"; use lockdown drift --format json)'
@@ -59,49 +61,85 @@ def load_report(path: str | Path) -> dict[str, Any]:
     return data
 
 
-def report_problem(data: dict[str, Any]) -> str | None:
-    """What makes a report unfit to merge, in a few words, or ``None`` when it is fit."""
-    for key in LIST_KEYS:
-        if key not in data:
-            return f"missing field {key!r}"
-        if not isinstance(data[key], list):
-            return f"field {key!r} must be a list"
-        for index, entry in enumerate(data[key]):
-            problem = _entry_problem(key, entry)
-            if problem:
-                return f"{key}[{index}] {problem}"
-    if not data["scope"]:
-        return "field 'scope' is empty (the report covers no account)"
-    return _summary_problem(data.get("summary"))
-
-
-def _entry_problem(key: str, entry: Any) -> str | None:
+def _entry_schema(key: str) -> dict[str, Any]:
     if key not in ENTRY_KEYS:
-        return None if isinstance(entry, str) else "must be a string"
-    if not isinstance(entry, dict):
-        return "must be an object"
-    missing = [name for name in ENTRY_KEYS[key] if name not in entry]
-    if missing:
-        return f"lacks {', '.join(map(repr, missing))}"
+        return {"type": "string"}
+    properties: dict[str, Any] = {}
     for name in ENTRY_KEYS[key]:
-        if (key, name) in ALLOWED and entry[name] not in ALLOWED[(key, name)]:
-            return f"has {name} {entry[name]!r} (expected one of {', '.join(ALLOWED[(key, name)])})"
-        if (key, name) in BOOLEANS and not isinstance(entry[name], bool):
-            return f"has {name} {entry[name]!r} (expected true or false)"
-        if (key, name) in LISTS and not isinstance(entry[name], list):
-            return f"has {name} {entry[name]!r} (expected a list)"
-    return None
+        if (key, name) in ALLOWED:
+            properties[name] = {"enum": list(ALLOWED[(key, name)])}
+        elif (key, name) in BOOLEANS:
+            properties[name] = {"type": "boolean"}
+        elif (key, name) in LISTS:
+            properties[name] = {"type": "array"}
+    return {"type": "object", "required": list(ENTRY_KEYS[key]), "properties": properties}
 
 
-def _summary_problem(summary: Any) -> str | None:
-    if not isinstance(summary, dict):
-        return "missing field 'summary'" if summary is None else "field 'summary' must be an object"
-    code, complete = summary.get("exitCode"), summary.get("complete")
-    if isinstance(code, bool) or code not in (0, 1, 2):
-        return f"summary.exitCode is {code!r} (expected 0, 1 or 2)"
-    if not isinstance(complete, bool):
-        return f"summary.complete is {complete!r} (expected true or false)"
-    return None
+#: What ``lockdown merge`` accepts, as a JSON Schema built from the tables above (published as
+#: docs/schemas/drift-report.schema.json): every list, the keys each entry needs, the values
+#: a field must take, and the summary's verdict.
+SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://github.com/lockdown/lockdown/docs/schemas/drift-report.schema.json",
+    "title": "lockdown drift --format json report, as lockdown merge accepts it",
+    "type": "object",
+    "required": ["kind", *LIST_KEYS, "summary"],
+    "properties": {
+        "kind": {"const": "drift"},
+        **{key: {"type": "array", "items": _entry_schema(key)} for key in LIST_KEYS},
+        "scope": {"type": "array", "items": _entry_schema("scope"), "minItems": 1},
+        "summary": {
+            "type": "object",
+            "required": ["exitCode", "complete"],
+            "properties": {"exitCode": {"enum": [0, 1, 2]}, "complete": {"type": "boolean"}},
+        },
+    },
+}
+_VALIDATOR = Draft202012Validator(SCHEMA)
+_ORDER = {key: index for index, key in enumerate([*LIST_KEYS, "summary"])}
+
+
+def report_problem(data: dict[str, Any]) -> str | None:
+    """What makes a report unfit to merge, in a few words, or ``None`` when it is fit.
+
+    The schema decides; this only words its first error (lists in ``LIST_KEYS`` order, then
+    the summary) the way a person fixing the file reads it.
+    """
+    errors = list(_VALIDATOR.iter_errors(data))
+    if not errors:
+        return None
+    return min((_worded(error) for error in errors), key=lambda pair: pair[0])[1]
+
+
+def _worded(error: ValidationError) -> tuple[tuple[int, int, list[Any]], str]:
+    path = list(error.absolute_path)
+    if not path and error.validator == "required":
+        missing = next(key for key in error.validator_value if key not in error.instance)
+        return (_ORDER.get(missing, -1), 0, []), f"missing field {missing!r}"
+    key, rest = path[0], path[1:]
+    rank = (_ORDER.get(key, -1), 1, rest)
+    if key == "summary":
+        if not rest and error.validator == "type":
+            return rank, "field 'summary' must be an object"
+        field = rest[0] if rest else next(k for k in error.validator_value if k not in error.instance)
+        value = error.instance if rest else None
+        expected = "0, 1 or 2" if field == "exitCode" else "true or false"
+        return rank, f"summary.{field} is {value!r} (expected {expected})"
+    if not rest:
+        if error.validator == "minItems":
+            return rank, f"field {key!r} is empty (the report covers no account)"
+        return rank, f"field {key!r} must be a list"
+    where = f"{key}[{rest[0]}]"
+    if len(rest) == 1:
+        if error.validator == "required":
+            missing = [name for name in error.validator_value if name not in error.instance]
+            return rank, f"{where} lacks {', '.join(map(repr, missing))}"
+        return rank, f"{where} must be {'an object' if key in ENTRY_KEYS else 'a string'}"
+    name = rest[1]
+    if error.validator == "enum":
+        return rank, f"{where} has {name} {error.instance!r} (expected one of {', '.join(error.validator_value)})"
+    expected = "true or false" if error.validator_value == "boolean" else "a list"
+    return rank, f"{where} has {name} {error.instance!r} (expected {expected})"
 
 
 def merge_reports(reports: list[dict[str, Any]]) -> dict[str, Any]:

@@ -13,18 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from lockdown.errors import LockdownError, yaml_problem
+from lockdown.documents import load_yaml
+from lockdown.errors import LockdownError
 
 SEVERITIES = ("critical", "high", "medium", "low")
 ENFORCEMENTS = ("mandatory", "advisory")
 SCOPES = ("resource", "stack")
 
 _PACKAGE = re.compile(r"^package\s+([A-Za-z0-9_.]+)\s*$")
-#: libyaml's safe loader when PyYAML has it: every run reads ~50 METADATA blocks, and the
-#: pure-Python loader takes ~80 ms for them (the same YAML, the same values).
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -73,10 +69,7 @@ def read_annotation(text: str, path: str) -> dict[str, Any] | None:
     if not block or block[0].strip() != "METADATA":
         return None
     body = "\n".join(line[1:] if line.startswith(" ") else line for line in block[1:])
-    try:
-        parsed = yaml.load(body, Loader=_YAML_LOADER)
-    except yaml.YAMLError as err:
-        raise LockdownError(f"{path}: # METADATA block is not valid YAML: {yaml_problem(err)}") from err
+    parsed = load_yaml(body, path, "# METADATA block")
     if not isinstance(parsed, dict):
         raise LockdownError(f"{path}: # METADATA block must be a YAML mapping")
     return parsed

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from lockdown.documents import read_text
 from lockdown.engine.metadata import Rule, display_path, package_of, read_annotation, rule_from_annotation
 from lockdown.errors import LockdownError
 
@@ -82,9 +83,9 @@ def load_policy_set(policies_dir: str | Path | None = None) -> PolicySet:
 def _read_module(path: Path, root: Path) -> Module:
     shown = display_path(path, root)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise LockdownError(f"{shown}: cannot read policy file: {err}") from err
+        text = read_text(path, "policy file")
+    except LockdownError as err:
+        raise LockdownError(str(err).replace(str(path), shown, 1)) from err
     package = package_of(text)
     if package is None:
         raise LockdownError(f"{shown}: no package declaration")

@@ -20,6 +20,7 @@ def check_functions(engine: Any) -> None:
     """Raise ``PolicyError`` naming ``file:line:col`` for the first call to an unknown function."""
     modules = _modules_with_calls(engine.get_ast_as_json())
     user_functions = {fn for module, _ in modules for fn in _functions_of(module["ast"])}
+    _check_recursion(modules, user_functions)
     builtin_cache: dict[str, bool] = {}
     for module, calls in modules:
         ast = module["ast"]
@@ -34,6 +35,58 @@ def check_functions(engine: Any) -> None:
                 raise PolicyError(
                     f"policy error: {module['source']['file']}:{span['line']}:{span['col']}: unknown function {name}"
                 )
+
+
+def _check_recursion(modules: list[tuple[dict[str, Any], list[dict[str, Any]]]], user_functions: set[str]) -> None:
+    """Refuse a function that calls itself, directly or through others.
+
+    Rego forbids recursion (OPA refuses it at compile time); regorus evaluates it until its
+    stack overflows and the process dies by a signal, with no line naming the rule.
+    """
+    graph: dict[str, set[str]] = {}
+    where: dict[str, str] = {}
+    for module, _ in modules:
+        ast = module["ast"]
+        package = "data." + _dotted(ast["package"]["refr"])
+        aliases = _import_aliases(ast, module["source"]["contents"])
+        for rule in ast.get("rules", []):
+            head = rule.get("Spec", {}).get("head", {})
+            name = _dotted(head["Func"]["refr"]) if "Func" in head else None
+            if not name:
+                continue
+            caller = f"{package}.{name}"
+            where.setdefault(caller, f"{module['source']['file']}:{head['Func'].get('span', {}).get('line', '?')}")
+            for call in _calls_in(rule.get("Spec", {})):  # the body and the head's value
+                callee = _dotted(call["fcn"])
+                for candidate in _candidates(callee, package, aliases) if callee else ():
+                    if candidate in user_functions:
+                        graph.setdefault(caller, set()).add(candidate)
+    for start in sorted(graph):
+        seen: set[str] = set()
+        pending = list(graph[start])
+        while pending:
+            current = pending.pop()
+            if current == start:
+                raise PolicyError(
+                    f"policy error: {where.get(start, start)}: function {start} calls itself "
+                    "(recursion is not allowed in Rego)"
+                )
+            if current not in seen:
+                seen.add(current)
+                pending.extend(graph.get(current, ()))
+
+
+def _calls_in(node: Any) -> Iterator[dict[str, Any]]:
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            call = item.get("Call")
+            if isinstance(call, dict):
+                yield call
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
 
 
 def _functions_of(ast: dict[str, Any]) -> Iterator[str]:
@@ -59,11 +112,16 @@ def _import_aliases(ast: dict[str, Any], contents: str) -> dict[str, str]:
 
 
 def _is_user_function(name: str, package: str, aliases: dict[str, str], user_functions: set[str]) -> bool:
+    return any(candidate in user_functions for candidate in _candidates(name, package, aliases))
+
+
+def _candidates(name: str, package: str, aliases: dict[str, str]) -> list[str]:
+    """The full names a call may refer to: in its package, by its data path, or through an import alias."""
     head, _, rest = name.partition(".")
     candidates = [f"{package}.{name}", name]
     if head in aliases:
         candidates.append(f"{aliases[head]}.{rest}" if rest else aliases[head])
-    return any(candidate in user_functions for candidate in candidates)
+    return candidates
 
 
 def _is_builtin(engine: Any, name: str, cache: dict[str, bool]) -> bool:

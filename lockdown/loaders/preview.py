@@ -18,10 +18,11 @@ Which steps describe a resource that exists once the update has run:
   one resource too many is safe; missing one is not) and reported as a warning.
 
 A URN that appears in more than one kept step (``replace`` and
-``create-replacement`` under ``--show-replacement-steps``) yields one record, from
-its last step. The CLI leaves unchanged (``same``) resources out of the digest
-unless ``--show-sames`` is given; when ``changeSummary`` says some were left out,
-the loaded stack carries a warning naming the flag. A preview whose diagnostics
+``create-replacement`` under ``--show-replacement-steps``) yields one record; the
+steps must then plan the same state, or which one is real cannot be known (an error).
+The CLI leaves unchanged (``same``) resources out of the digest unless
+``--show-sames`` is given; when ``changeSummary`` says some were left out, the loaded
+stack says so (``incomplete``). A preview whose diagnostics
 hold an error did not finish, so its steps are incomplete: that is an error.
 """
 
@@ -32,7 +33,7 @@ from typing import Any
 
 from lockdown.errors import LockdownError
 from lockdown.loaders.position import locate
-from lockdown.loaders.state import read_json_file, resource_from_v3, stack_and_project
+from lockdown.loaders.state import check_duplicate, read_json_file, resource_from_v3, stack_and_project
 from lockdown.model import LoadedStack, Resource
 
 KEPT_OPS = frozenset(
@@ -59,6 +60,7 @@ def load_preview(path: str | Path) -> LoadedStack:
     steps = _steps_of(document, path)
     _check_diagnostics(document.get("diagnostics"), path)
     by_urn: dict[str, Resource] = {}
+    states: dict[str, Any] = {}
     positions: dict[str, Any] = {}
     unknown_ops: set[str] = set()
     same_steps = 0
@@ -73,7 +75,9 @@ def load_preview(path: str | Path) -> LoadedStack:
         if new_state is None:
             raise LockdownError(f"{path}: steps[{index}] ({op} {step.get('urn', '?')}) has no newState to check")
         resource = resource_from_v3(new_state, "preview", path, f"steps[{index}].newState")
-        by_urn.pop(resource.urn, None)
+        if resource.urn in states:
+            check_duplicate(states[resource.urn], new_state, resource.urn, path, f"steps[{index}].newState")
+        states[resource.urn] = new_state
         by_urn[resource.urn] = resource
         positions[resource.urn] = new_state.get("sourcePosition")
     resources = list(by_urn.values())
@@ -84,7 +88,8 @@ def load_preview(path: str | Path) -> LoadedStack:
         stack=stack,
         project=project,
         config=_config_of(document.get("config"), path),
-        warnings=_warnings(document.get("changeSummary"), same_steps, unknown_ops),
+        warnings=_warnings(unknown_ops),
+        incomplete=_left_out(document.get("changeSummary"), same_steps),
         file=locate(resources, positions, project, path),
     )
 
@@ -136,15 +141,19 @@ def _check_diagnostics(diagnostics: Any, path: Path) -> None:
             raise LockdownError(f"{path}: the preview failed, so its resources are incomplete: {message}")
 
 
-def _warnings(change_summary: Any, same_steps: int, unknown_ops: set[str]) -> list[str]:
-    warnings = []
+def _left_out(change_summary: Any, same_steps: int) -> list[str]:
     if isinstance(change_summary, dict):
         same = change_summary.get("same")
         if isinstance(same, int) and same > same_steps:
-            warnings.append(
+            return [
                 f"{same - same_steps} unchanged resource(s) are not in this preview and were not checked; "
                 "run `pulumi preview --json --show-sames` to check the whole stack"
-            )
+            ]
+    return []
+
+
+def _warnings(unknown_ops: set[str]) -> list[str]:
+    warnings = []
     if unknown_ops:
         ops = ", ".join(sorted(unknown_ops))
         warnings.append(f"steps with unfamiliar operations were checked as planned resources: {ops}")

@@ -14,17 +14,21 @@ packages must be importable from there (the Pulumi SDK included).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from lockdown.errors import LockdownError
 from lockdown.loaders.position import find_project_file, shown_path
-from lockdown.model import LoadedStack, Resource
+from lockdown.model import REDACTED, LoadedStack, Resource
 from lockdown.planner.project import ProjectSpec, read_project
+from lockdown.values import decode_json_string
 
 #: Wall-clock limit for one plan; a program that hangs is an error, never a pass.
 TIMEOUT_SECONDS = 300
@@ -78,6 +82,8 @@ class PendingPlan:
             text=True,
             cwd=str(spec.project_dir),
             env=env,
+            # Its own process group: a program that forks cannot outlive the timeout (killpg).
+            start_new_session=True,
         )
         stdin, self._proc.stdin = self._proc.stdin, None  # written now, so communicate() only reads
         assert stdin is not None
@@ -89,9 +95,13 @@ class PendingPlan:
 
     def cancel(self) -> None:
         """Stop the plan (the run failed before collecting it): no planner outlives the command."""
-        if self._proc.poll() is None:
-            self._proc.kill()
+        self._kill_group()
         self._proc.communicate()
+
+    def _kill_group(self) -> None:
+        """Kill the planner and everything the program started (they hold its pipes open)."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self._proc.pid, signal.SIGKILL)
 
     def result(self) -> LoadedStack:
         """Wait for the plan; raise ``LockdownError`` for anything that went wrong in it."""
@@ -99,36 +109,78 @@ class PendingPlan:
         try:
             stdout, stderr = self._proc.communicate(timeout=TIMEOUT_SECONDS)
         except subprocess.TimeoutExpired as err:
-            self._proc.kill()
+            self._kill_group()
             self._proc.communicate()
             raise LockdownError(
                 f"{spec.project_dir}: the program did not finish planning within {TIMEOUT_SECONDS} s"
             ) from err
-        if self.verbose and stderr.strip():
-            sys.stderr.write(stderr)
+        self._kill_group()  # whatever the program left running in the background
         try:
             result = json.loads(stdout)
-        except json.JSONDecodeError as err:
+        except json.JSONDecodeError:
+            result = None
+        redact = secret_redactor(spec, result.get("secretValues", []) if isinstance(result, dict) else [])
+        stderr = redact(stderr)
+        if self.verbose and stderr.strip():
+            sys.stderr.write(stderr)
+        if not isinstance(result, dict):
             tail = stderr.strip().splitlines()[-1] if stderr.strip() else f"exit code {self._proc.returncode}"
-            raise LockdownError(f"{spec.project_dir}: the planner crashed: {tail}", detail=stderr) from err
+            raise LockdownError(f"{spec.project_dir}: the planner crashed: {tail}", detail=stderr)
         if self.verbose:
             for line in result.get("programLog", []):
-                sys.stderr.write(f"program warning: {line}\n")
+                sys.stderr.write(f"program warning: {redact(line)}\n")
         error = result.get("error")
         if error:
-            message = _relative(error["message"], spec.project_dir)
+            message = _relative(redact(error["message"]), spec.project_dir)
             if error.get("kind") == "config":
                 message = f"project {spec.project}, stack {spec.stack}: {message}"
-            raise LockdownError(message, detail=error.get("traceback"))
+            raise LockdownError(message, detail=redact(error.get("traceback") or "") or None)
         return LoadedStack(
             resources=[_resource(r) for r in result.get("resources", [])],
             source=str(spec.project_dir),
             stack=spec.stack,
             project=spec.project,
             config=spec.config_view,
-            warnings=spec.warnings + list(result.get("warnings", [])),
+            warnings=[redact(w) for w in spec.warnings + list(result.get("warnings", []))],
             file=shown_path(find_project_file(None, [spec.project_dir])),
         )
+
+
+def secret_redactor(spec: ProjectSpec, program_secrets: Iterable[str] = ()) -> Callable[[str], str]:
+    """A function that replaces every known secret value in a text with ``[secret]``.
+
+    The known secrets are the secret config values the program was planned with (given with
+    ``--config``; undecryptable ones are the placeholder already), each as written, as
+    ``repr`` and JSON would escape it, and every string inside a structured value, and the
+    values the program itself made secret (``program_secrets``, from the runner). Whatever
+    the planner relays (error lines, tracebacks, the program's log and stderr) passes here.
+    """
+    secrets: set[str] = {value for value in program_secrets if isinstance(value, str) and value != REDACTED}
+    for key in spec.secret_keys:
+        value = spec.program_config.get(key)
+        if not isinstance(value, str) or value == REDACTED:
+            continue
+        secrets.add(value)
+        secrets.update(_strings_in(decode_json_string(value)))
+    forms = {form for secret in secrets for form in (secret, repr(secret)[1:-1], json.dumps(secret)[1:-1]) if form}
+    ordered = sorted(forms, key=len, reverse=True)
+
+    def redact(text: str) -> str:
+        for form in ordered:
+            text = text.replace(form, REDACTED)
+        return text
+
+    return redact
+
+
+def _strings_in(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value] if value else []
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in _strings_in(item)]
+    if isinstance(value, list):
+        return [s for item in value for s in _strings_in(item)]
+    return [str(value)] if value is not None else []
 
 
 def _relative(message: str, project_dir: Path) -> str:

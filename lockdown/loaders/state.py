@@ -9,7 +9,7 @@ are rejected with a hint. Each resource (``apitype.ResourceV3``) becomes one rec
 ``inputs`` merged with ``outputs`` (outputs win where known), secrets redacted.
 Providers and components stay in the graph; ``Resource.evaluated`` tells them apart.
 Resources marked ``delete`` (old copies of replaced resources, waiting for deletion)
-are left out, with a warning, as are pending operations.
+are left out, and with pending operations they make the stack ``incomplete``.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from lockdown.documents import read_bytes
 from lockdown.errors import LockdownError
 from lockdown.loaders.position import locate
 from lockdown.model import ROOT_STACK_TYPE, UNKNOWN, LoadedStack, Resource, Source
@@ -39,6 +40,7 @@ def load_state(path: str | Path) -> LoadedStack:
     if not isinstance(raw_resources, list):
         raise LockdownError(f"{path}: deployment.resources must be a list, got {type(raw_resources).__name__}")
     resources: list[Resource] = []
+    seen: dict[str, Any] = {}
     positions: dict[str, Any] = {}
     pending_delete = 0
     for index, raw in enumerate(raw_resources):
@@ -46,8 +48,13 @@ def load_state(path: str | Path) -> LoadedStack:
         if isinstance(raw, dict) and raw.get("delete") is True:
             pending_delete += 1
             continue
-        resources.append(resource_from_v3(raw, "state", path, where))
-        positions[resources[-1].urn] = raw.get("sourcePosition")
+        resource = resource_from_v3(raw, "state", path, where)
+        if resource.urn in seen:
+            check_duplicate(seen[resource.urn], raw, resource.urn, path, where)
+            continue
+        seen[resource.urn] = raw
+        resources.append(resource)
+        positions[resource.urn] = raw.get("sourcePosition")
     stack, project = stack_and_project(resources)
     return LoadedStack(
         resources=resources,
@@ -55,25 +62,31 @@ def load_state(path: str | Path) -> LoadedStack:
         stack=stack,
         project=project,
         config={},
-        warnings=_warnings(deployment, pending_delete),
+        incomplete=_left_out(deployment, pending_delete),
         file=locate(resources, positions, project, path),
     )
 
 
 def read_json_file(path: Path, what: str) -> Any:
     """Parse a JSON file, turning every way it can be unreadable into a one-line error."""
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise LockdownError(f"{path}: cannot read {what} file: {err.strerror or err}") from err
+    data = read_bytes(path, f"{what} file")
     if not data.strip():
         raise LockdownError(f"{path}: {what} file is empty")
     try:
-        return json.loads(data)
+        return json.loads(data, parse_constant=_refuse_constant)
     except UnicodeDecodeError as err:
         raise LockdownError(f"{path}: {what} file is not UTF-8 text (is it JSON?)") from err
     except json.JSONDecodeError as err:
         raise LockdownError(f"{path}: {_json_problem(err, what)}") from err
+    except RecursionError as err:
+        raise LockdownError(f"{path}: {what} file is nested too deeply to check") from err
+    except ValueError as err:  # NaN or Infinity
+        raise LockdownError(f"{path}: {what} file is not valid JSON: {err}") from err
+
+
+def _refuse_constant(name: str) -> Any:
+    """``NaN`` and ``Infinity`` are not JSON: Python accepts them, and NaN compares as within every limit."""
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def _json_problem(err: json.JSONDecodeError, what: str) -> str:
@@ -102,7 +115,10 @@ def resource_from_v3(raw: Any, source: Source, path: Path, where: str) -> Resour
     for name, bag in (("inputs", inputs), ("outputs", outputs)):
         if bag is not None and not isinstance(bag, dict):
             raise LockdownError(f"{path}: {where} ({urn}): {name} must be an object, got {type(bag).__name__}")
-    properties, unknowns = normalize_properties(merge_inputs_outputs(inputs, outputs))
+    try:
+        properties, unknowns = normalize_properties(merge_inputs_outputs(inputs, outputs))
+    except RecursionError as err:
+        raise LockdownError(f"{path}: {where} ({urn}): properties are nested too deeply to check") from err
     dependencies = raw.get("dependencies") or []
     if not isinstance(dependencies, list) or not all(isinstance(item, str) for item in dependencies):
         raise LockdownError(f"{path}: {where} ({urn}): dependencies must be a list of URNs")
@@ -120,6 +136,12 @@ def resource_from_v3(raw: Any, source: Source, path: Path, where: str) -> Resour
         unknowns=unknowns,
         custom=bool(custom) if isinstance(custom, bool) else type_ != ROOT_STACK_TYPE,
     )
+
+
+def check_duplicate(first: Any, again: Any, urn: str, path: Path, where: str) -> None:
+    """A URN twice with different content: which copy is real cannot be known, so neither is trusted."""
+    if first != again:
+        raise LockdownError(f"{path}: {where}: urn {urn} appears twice with different content")
 
 
 def provider_urn(reference: Any) -> str | None:
@@ -165,7 +187,7 @@ def _deployment_of(document: Any, path: Path) -> dict[str, Any]:
     return deployment
 
 
-def _warnings(deployment: dict[str, Any], pending_delete: int) -> list[str]:
+def _left_out(deployment: dict[str, Any], pending_delete: int) -> list[str]:
     warnings = []
     if pending_delete:
         warnings.append(

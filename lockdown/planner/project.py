@@ -26,8 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from lockdown.documents import load_yaml, read_text
 from lockdown.errors import LockdownError
 from lockdown.model import REDACTED
 from lockdown.values import dates_as_text, decode_json_string
@@ -129,17 +128,9 @@ def _find_project_file(project_dir: Path) -> Path:
 
 
 def _load_yaml(path: Path, what: str) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as err:
-        raise LockdownError(f"{path}: {what} not found") from err
-    except OSError as err:
-        raise LockdownError(f"{path}: cannot read {what}: {err.strerror}") from err
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        raise LockdownError(f"{path}: {what} is not valid YAML: {first}") from err
+    if not path.exists():
+        raise LockdownError(f"{path}: {what} not found")
+    return load_yaml(read_text(path, what), str(path), what)
 
 
 #: The runtimes the offline planner runs.

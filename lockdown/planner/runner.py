@@ -110,13 +110,18 @@ def plan(spec: dict[str, Any]) -> dict[str, Any]:
             "traceback": "\n".join(collector.errors),
         }
     if error is not None:
-        return {"error": error}
+        return {"error": error, "secretValues": sorted(_SECRET_VALUES)}
     warnings += recorder.warnings + invoke_ctx.warnings + _stackref_warnings()
     for record in recorder.records:
         record["file"], record["line"] = recorder.locations.get((record["type"], record["name"]), (None, None))
     # What the program logs (deprecations, its own notes) is not something the check missed:
     # it is shown under --verbose only.
-    return {"resources": recorder.records, "warnings": warnings, "programLog": collector.warnings}
+    return {
+        "resources": recorder.records,
+        "warnings": warnings,
+        "programLog": collector.warnings,
+        "secretValues": sorted(_SECRET_VALUES),
+    }
 
 
 def _run(spec, config, recorder, invoke_ctx, collector, main_file: Path) -> dict[str, Any] | None:
@@ -127,6 +132,7 @@ def _run(spec, config, recorder, invoke_ctx, collector, main_file: Path) -> dict
     from pulumi.runtime.stack import run_in_stack
 
     _patch_stack_reference(pulumi, set(spec["stackrefs"]))
+    _patch_secret(pulumi)
     _patch_apply(pulumi)
     _patch_locations(pulumi, main_file.parent, recorder.locations)
     logger = logging.getLogger("lockdown.planner.program")
@@ -260,6 +266,22 @@ def _patch_apply(pulumi: Any) -> None:
         return original(self, traced, run_with_unknowns)
 
     pulumi.Output.apply = apply
+
+
+#: Plain values the program made secret (``Output.secret``, ``Config.require_secret``): the parent
+#: redacts them from everything it relays (errors, tracebacks, the program's log and stderr).
+_SECRET_VALUES: set[str] = set()
+
+
+def _patch_secret(pulumi: Any) -> None:
+    original = pulumi.Output.secret
+
+    def secret(val):
+        if isinstance(val, str | int | float) and not isinstance(val, bool) and str(val):
+            _SECRET_VALUES.add(str(val))
+        return original(val)
+
+    pulumi.Output.secret = staticmethod(secret)
 
 
 def _stackref_warnings() -> list[str]:

@@ -151,3 +151,17 @@ def _urn_name(urn: str) -> str:
 
 def allowed_text(allowed: bool) -> str:
     return "yes" if allowed else "NO"
+
+
+#: The heading every format puts above ``settings_lines``.
+SETTINGS_HEADING = "Settings that widen access or weaken a rule (review them):"
+
+
+def settings_lines(result: CheckResult) -> list[str]:
+    """One line per setting that widens access or weakens a rule, the same text in every format."""
+    with_source = len({entry.get("source") for entry in result.settings}) > 1
+    lines = []
+    for entry in result.settings:
+        where = f" [{entry.get('source')}]" if with_source else ""
+        lines.append(f"{entry['setting']}: {one_line(entry['value'])}: {entry['effect']}{where}")
+    return list(dict.fromkeys(lines))

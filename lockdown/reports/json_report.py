@@ -25,6 +25,8 @@ def report(result: CheckResult, options: RenderOptions) -> dict[str, Any]:
     data: dict[str, Any] = {
         "tool": {"name": "lockdown", "version": lockdown.__version__},
         "summary": summary(result),
+        "settings": result.settings,
+        "policies": result.policies,
         "findings": [finding_json(finding) for finding in sorted_findings(result)],
         "errors": list(result.errors),
         "warnings": list(result.warnings),

@@ -21,12 +21,14 @@ from string import Template
 from lockdown.findings import CheckResult, Finding
 from lockdown.reports import RenderOptions
 from lockdown.reports.common import (
+    SETTINGS_HEADING,
     allowed_text,
     multi_stack,
     reader_path,
     reader_rows,
     readers_by_store,
     resource_label,
+    settings_lines,
     sorted_findings,
     status,
     store_label,
@@ -121,7 +123,13 @@ def _table_head(columns: tuple[str, ...]) -> list[str]:
 
 
 def _header(result: CheckResult) -> list[str]:
-    return ["## " + _verdict(result), "", cell(summary_line(result)), ""]
+    settings = [f"- {cell(line)}" for line in settings_lines(result)]
+    return ["## " + _verdict(result), "", cell(summary_line(result)), "", *_settings_block(settings)]
+
+
+def _settings_block(lines: list[str]) -> list[str]:
+    """Settings that widen access or weaken a rule: in the header, so never folded or cut away."""
+    return [f"**{SETTINGS_HEADING}**", "", *lines, ""] if lines else []
 
 
 def _verdict(result: CheckResult) -> str:

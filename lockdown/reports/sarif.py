@@ -76,7 +76,7 @@ def sarif_log(result: CheckResult, options: RenderOptions) -> dict[str, Any]:
         "invocations": [_invocation(result, results, root)],
         "originalUriBaseIds": {SOURCE_ROOT_ID: {"uri": Path(root).as_uri().rstrip("/") + "/"}},
         "results": results,
-        "properties": {"summary": summary(result)},
+        "properties": {"summary": summary(result), "settings": result.settings, "policies": result.policies},
     }
     if options.readers:
         run["properties"]["readers"] = reader_rows(result)

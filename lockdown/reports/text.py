@@ -25,11 +25,13 @@ from rich.style import Style
 from lockdown.findings import CheckResult, Finding
 from lockdown.reports import RenderOptions
 from lockdown.reports.common import (
+    SETTINGS_HEADING,
     allowed_text,
     multi_stack,
     reader_path,
     reader_rows,
     readers_by_store,
+    settings_lines,
     sorted_findings,
     status,
     store_label,
@@ -66,6 +68,8 @@ def render(result: CheckResult, options: RenderOptions) -> str:
     width = max(options.width or 120, 40)
     with_stack = multi_stack(result)
     lines: list[Line] = []
+    if result.settings:  # first, so a reviewer sees what the settings relax before any finding
+        lines += [*_bullets(SETTINGS_HEADING, settings_lines(result), "yellow", width)[1:], []]
     if result.findings:
         lines += findings_table(result, width, with_remediation=_wants_remediation(options), with_stack=with_stack)
     else:

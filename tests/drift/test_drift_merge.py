@@ -166,3 +166,10 @@ def test_a_real_drift_report_passes_the_strict_checks_and_keeps_its_verdict(moto
     assert run_merge([tmp_path / "report.json"], "json", tmp_path / "merged.json") == code
     merged = json.loads((tmp_path / "merged.json").read_text())
     assert merged["summary"] == report["summary"]
+
+
+def test_the_published_drift_report_schema_is_the_one_enforced() -> None:
+    from lockdown.drift.merge import SCHEMA
+
+    published = Path(__file__).resolve().parents[2] / "docs" / "schemas" / "drift-report.schema.json"
+    assert json.loads(published.read_text()) == json.loads(json.dumps(SCHEMA))
