@@ -49,10 +49,16 @@ RULES = {
             r.properties.acl in {"public-read", "public-read-write"}
         }
 
-        deny contains {"urn": r.urn, "msg": sprintf("bucket '%s': acl is unknown at plan time", [r.name])} if {
+        deny contains {"urn": r.urn, "msg": sprintf("bucket '%s': acl is unknown at plan time", [r.name]), "undecided": true} if {
             some r in input.resources
             r.type == "aws:s3/bucket:Bucket"
             "acl" in r.unknowns
+        }
+
+        deny contains {"urn": r.urn, "msg": sprintf("bucket '%s' grants the unknown-users group", [r.name])} if {
+            some r in input.resources
+            r.type == "aws:s3/bucket:Bucket"
+            r.properties.grantee == "unknown-users"
         }
     """,
     "owner_tag.rego": """
@@ -106,6 +112,7 @@ RULES = {
         #   severity: high
         #   enforcement: mandatory
         #   scope: stack
+        #   gate: stack
         #   remediation: Add an aws.s3.BucketPublicAccessBlock for the bucket.
         package lockdown.rules.t.no_pab
 

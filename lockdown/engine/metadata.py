@@ -20,6 +20,11 @@ from lockdown.errors import LockdownError, yaml_problem
 SEVERITIES = ("critical", "high", "medium", "low")
 ENFORCEMENTS = ("mandatory", "advisory")
 SCOPES = ("resource", "stack")
+#: Where the deployment gate enforces a rule: ``analyze`` at the engine's ``Analyze`` call of the
+#: resource the violation is about, before that resource is created (every resource rule, and the
+#: stack rules about a resource that grants access); ``stack`` at ``AnalyzeStack``, which during an
+#: update runs after every resource was created (rules about a control that is missing).
+GATES = ("analyze", "stack")
 
 _PACKAGE = re.compile(r"^package\s+([A-Za-z0-9_.]+)\s*$")
 #: libyaml's safe loader when PyYAML has it: every run reads ~50 METADATA blocks, and the
@@ -41,6 +46,7 @@ class Rule:
     scope: str
     remediation: str
     frameworks: tuple[str, ...] = field(default_factory=tuple)
+    gate: str = "analyze"
 
     @property
     def deny_ref(self) -> str:
@@ -103,6 +109,7 @@ def rule_from_annotation(annotation: dict[str, Any], package: str, path: str) ->
     frameworks = custom.get("frameworks") or []
     if not isinstance(frameworks, list):
         raise LockdownError(f"{path}: METADATA frameworks must be a list")
+    gate = _gate(custom.get("gate"), values["scope"], path)
     return Rule(
         id=values["id"].strip(),
         package=package,
@@ -114,7 +121,26 @@ def rule_from_annotation(annotation: dict[str, Any], package: str, path: str) ->
         scope=values["scope"],
         remediation=" ".join(values["remediation"].split()),
         frameworks=tuple(str(item) for item in frameworks),
+        gate=gate,
     )
+
+
+def _gate(value: Any, scope: str, path: str) -> str:
+    """Where the gate enforces the rule: stated for stack rules, always ``analyze`` for resource rules.
+
+    A stack rule must say it, because the answer decides whether a violation is stopped before
+    the resource exists or only fails the update after it; a resource rule is decidable from
+    the resource alone, so it is enforced at its ``Analyze`` call.
+    """
+    if value is None:
+        if scope == "stack":
+            raise LockdownError(f"{path}: METADATA of a stack rule is missing gate (analyze or stack)")
+        return "analyze"
+    if value not in GATES:
+        raise LockdownError(f"{path}: METADATA gate {value!r} is not one of {', '.join(GATES)}")
+    if scope == "resource" and value != "analyze":
+        raise LockdownError(f"{path}: METADATA gate of a resource rule can only be analyze")
+    return value
 
 
 def display_path(path: Path, root: Path) -> str:

@@ -10,6 +10,7 @@
 #   severity: critical
 #   enforcement: mandatory
 #   scope: stack
+#   gate: analyze
 #   remediation: >-
 #     Scope identity policies to the buckets, keys and log groups the principal needs, and grant
 #     reads of restricted data only to roles listed in lockdown:allowedReaders.

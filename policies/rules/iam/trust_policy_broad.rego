@@ -11,6 +11,7 @@
 #   severity: critical
 #   enforcement: mandatory
 #   scope: stack
+#   gate: analyze
 #   remediation: >-
 #     Trust only the allowed reader principals (or an AWS service with aws:SourceAccount), never
 #     "*", account roots or aws:PrincipalOrgID, in the role's assumeRolePolicy.

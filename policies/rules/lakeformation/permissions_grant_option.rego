@@ -10,6 +10,7 @@
 #   severity: high
 #   enforcement: mandatory
 #   scope: stack
+#   gate: analyze
 #   remediation: Remove the read permissions from permissionsWithGrantOptions; grant each reader directly from the stack.
 #   frameworks:
 #     - "SOC 2 CC6.1"

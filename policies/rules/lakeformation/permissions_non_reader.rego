@@ -10,6 +10,7 @@
 #   severity: critical
 #   enforcement: mandatory
 #   scope: stack
+#   gate: analyze
 #   remediation: Grant read permissions on restricted databases, tables and locations only to principals on lockdown:allowedReaders, or add the principal there after review.
 #   frameworks:
 #     - "SOC 2 CC6.1"

@@ -12,6 +12,7 @@
 #   severity: critical
 #   enforcement: mandatory
 #   scope: stack
+#   gate: analyze
 #   remediation: >-
 #     Tag the trail's bucket data-classification=restricted, remove grants of s3:GetObject* /
 #     s3:ListBucket* to principals not on lockdown:allowedReaders from its bucket policy, set its

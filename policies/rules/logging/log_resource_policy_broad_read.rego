@@ -14,6 +14,7 @@
 #   severity: critical
 #   enforcement: mandatory
 #   scope: stack
+#   gate: analyze
 #   remediation: >-
 #     Limit the policy's Allow statements that grant log reads to principals on
 #     lockdown:allowedReaders, and pin service principals with aws:SourceAccount / aws:SourceArn

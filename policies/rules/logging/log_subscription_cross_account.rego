@@ -11,6 +11,7 @@
 #   severity: critical
 #   enforcement: mandatory
 #   scope: stack
+#   gate: analyze
 #   remediation: Point destinationArn at a stream or function in one of the accounts listed in lockdown:accountIds, or add that account to accountIds if it is your own.
 #   frameworks:
 #     - "SOC 2 CC6.7"

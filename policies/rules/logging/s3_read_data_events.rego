@@ -13,6 +13,7 @@
 #   severity: high
 #   enforcement: mandatory
 #   scope: stack
+#   gate: stack
 #   remediation: >-
 #     Add to an enabled trail an event selector with readWriteType All (or ReadOnly) and a
 #     dataResources entry of type AWS::S3::Object whose values include "<bucket ARN>/", or an

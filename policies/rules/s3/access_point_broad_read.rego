@@ -9,6 +9,7 @@
 #   severity: critical
 #   enforcement: mandatory
 #   scope: stack
+#   gate: analyze
 #   remediation: Grant s3:GetObject* through the access point only to principal ARNs in lockdown:allowedReaders.
 #   frameworks:
 #     - "SOC 2 CC6.1"

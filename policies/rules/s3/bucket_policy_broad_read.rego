@@ -10,6 +10,7 @@
 #   severity: critical
 #   enforcement: mandatory
 #   scope: stack
+#   gate: analyze
 #   remediation: >-
 #     Grant s3:GetObject* / s3:ListBucket* only to the principal ARNs in lockdown:allowedReaders;
 #     replace "*", account roots, aws:PrincipalOrgID and account-wide patterns by those ARNs.

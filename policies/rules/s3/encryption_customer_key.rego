@@ -10,6 +10,7 @@
 #   severity: high
 #   enforcement: mandatory
 #   scope: stack
+#   gate: stack
 #   remediation: >-
 #     Add an aws.s3.BucketServerSideEncryptionConfiguration with sseAlgorithm "aws:kms" and
 #     kmsMasterKeyId set to a customer managed aws.kms.Key (bucketKeyEnabled true).

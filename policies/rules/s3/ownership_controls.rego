@@ -8,6 +8,7 @@
 #   severity: high
 #   enforcement: mandatory
 #   scope: stack
+#   gate: stack
 #   remediation: Add an aws.s3.BucketOwnershipControls with rule.objectOwnership "BucketOwnerEnforced".
 #   frameworks:
 #     - "CIS AWS Foundations 2.1.4"

@@ -11,6 +11,7 @@
 #   severity: high
 #   enforcement: mandatory
 #   scope: stack
+#   gate: stack
 #   remediation: >-
 #     Add to the bucket policy a statement {"Effect": "Deny", "Principal": "*", "Action":
 #     ["s3:GetObject*", "s3:ListBucket*"], "Resource": [bucket ARN, bucket ARN + "/*"],

@@ -9,6 +9,7 @@
 #   severity: critical
 #   enforcement: mandatory
 #   scope: stack
+#   gate: analyze
 #   remediation: >-
 #     Replicate only to buckets of this stack or of an account in lockdown:accountIds, and state
 #     the destination account (destination.account).

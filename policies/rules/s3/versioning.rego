@@ -8,6 +8,7 @@
 #   severity: medium
 #   enforcement: advisory
 #   scope: stack
+#   gate: stack
 #   remediation: Add an aws.s3.BucketVersioning with versioningConfiguration.status "Enabled".
 #   frameworks:
 #     - "CIS AWS Foundations 2.1.2"
