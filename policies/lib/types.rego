@@ -113,6 +113,17 @@ default is_unknown(_) := false
 
 is_unknown(v) if v == unknown
 
+# A deny object whose verdict rests on a value not known at plan time, when `cond` holds:
+# it gets "undecided": true, which the deployment gate reads (never the message text) to
+# report it as undecided during preview and decide it again during the update, where it
+# blocks if the value is still unknown. Rules build such violations with this helper only.
+undecided_when(cond, violation) := object.union(violation, {"undecided": true}) if {
+	cond == true
+} else := violation
+
+# The same, for a deny object raised only because a value is unknown.
+undecided(violation) := undecided_when(true, violation)
+
 default is_redacted(_) := false
 
 is_redacted(v) if v == redacted
