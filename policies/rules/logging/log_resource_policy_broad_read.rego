@@ -54,8 +54,8 @@ deny contains violation if {
 	some r in types.resources_of("log_resource_policy")
 	parsed := policy.parse(types.prop(r, "policyDocument", null))
 	policy.unreadable(parsed)
-	violation := {
+	violation := types.undecided_when(policy.undecided(parsed), {
 		"urn": r.urn,
 		"msg": sprintf("log resource policy '%s': the policy document %s, so who can read logs cannot be verified", [r.name, policy.reason(parsed)]),
-	}
+	})
 }
