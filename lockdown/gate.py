@@ -117,7 +117,7 @@ class Gate:
         self._lock = threading.Lock()
         #: This deployment's resources and the violations ``Analyze`` gave (engine thread only).
         self.seen = SeenGraph()
-        self._given: set[tuple[str, str, str]] = set()
+        self._given: set[tuple[str, str]] = set()
         self._load()
 
     # -- start-up ---------------------------------------------------------------------------
@@ -237,15 +237,26 @@ class Gate:
         self.seen.add(resource)
         graph = self.seen.neighbourhood(resource)
         engine = self._engines.get("analyze")
-        found = engine.evaluate(graph, settings).violations if engine else []
+        if engine is None:
+            return [], graph
+        found = engine.evaluate(graph, settings).violations
         own = [violation for violation in found if violation.urn == resource.urn]
-        self._given.update(_key(violation) for violation in own)
+        others = [v for v in found if v.urn != resource.urn and _given_key(v) not in self._given]
+        if others:
+            # A neighbour's violation no Analyze gave yet: reported here only if the arriving
+            # resource causes it (a bucket policy making a broadly assumable role a reader), which
+            # is what the same neighbourhood without the arriving resource tells.
+            before = {_key(v) for v in engine.evaluate(graph[:-1], settings).violations}
+            own += [violation for violation in others if _key(violation) not in before]
+        # Undecided during preview is not a verdict: AnalyzeStack, which sees the graph's
+        # dependencies, may still decide it.
+        self._given.update(_given_key(v) for v in own if not (self.dry_run and v.undecided))
         return own, graph
 
     def _judge_stack(self, resources: list[Resource], settings: dict[str, Any]) -> list[Violation]:
         engine = self._engines.get("stack")
         found = engine.evaluate(resources, settings).violations if engine else []
-        return [v for v in found if v.rule.gate == "stack" or _key(v) not in self._given]
+        return [v for v in found if v.rule.gate == "stack" or _given_key(v) not in self._given]
 
     def _keep(self, key: str, violations: list[Violation], resources: list[Resource], waivers: list[Waiver]) -> None:
         by_urn = {resource.urn: resource for resource in resources}
@@ -282,6 +293,16 @@ class Gate:
 def _key(violation: Violation) -> tuple[str, str, str]:
     """What makes two violations the same one: rule, resource and message."""
     return (violation.rule.id, violation.urn, violation.message)
+
+
+def _given_key(violation: Violation) -> tuple[str, str]:
+    """What ``AnalyzeStack`` does not report again: a rule's verdict on a resource ``Analyze`` gave.
+
+    Rule and resource, not the message: the whole graph can word the same violation
+    differently (a role that can read "through a bucket policy" is, with its own policies
+    seen, one that "can read restricted data"), and the resource was already stopped for it.
+    """
+    return (violation.rule.id, violation.urn)
 
 
 def _env_config() -> dict[str, Any]:
@@ -377,7 +398,8 @@ def violation_text(item: Item) -> str:
 def _resource_validation(gate: Gate, rule: Rule) -> Callable[[Any, Any], None]:
     def validate(args: Any, report_violation: Any) -> None:
         for item in gate.outcome(args.urn).of(rule.id, "report"):
-            report_violation(violation_text(item), None)
+            if item.violation.urn == args.urn:  # the others name their resource: _add_advisories
+                report_violation(violation_text(item), None)
 
     return validate
 
@@ -451,9 +473,10 @@ def make_servicer_class(gate: Gate) -> type:
         def _add_advisories(self, response: Any, outcome: Outcome) -> None:
             """Add what the policy callbacks do not report.
 
-            Waived and undecided violations as advisories, and, at ``AnalyzeStack``, the
-            violations of rules enforced at ``Analyze`` that no ``Analyze`` call reported
-            (a neighbour seen only later), at the policy's configured enforcement level.
+            Waived and undecided violations as advisories; at the policy's configured
+            enforcement level and naming their resource, the violations of a neighbour the
+            arriving resource causes (``Analyze``) and, at ``AnalyzeStack``, those of rules
+            enforced at ``Analyze`` that no ``Analyze`` call reported.
             """
             from pulumi.runtime import proto
             from pulumi_policy import EnforcementLevel
@@ -465,7 +488,9 @@ def make_servicer_class(gate: Gate) -> type:
                     continue
                 for item in items:
                     if item.status == "report":
-                        if outcome.key == STACK_KEY and item.violation.rule.gate == "analyze":
+                        if item.violation.urn != outcome.key and (
+                            outcome.key != STACK_KEY or item.violation.rule.gate == "analyze"
+                        ):
                             report = self._create_report_violation(
                                 response, policy.name, policy.description, level, policy.severity
                             )

@@ -49,10 +49,12 @@ RULES = {
             r.properties.acl in {"public-read", "public-read-write"}
         }
 
-        deny contains {"urn": r.urn, "msg": sprintf("bucket '%s': acl is unknown at plan time", [r.name]), "undecided": true} if {
+        deny contains violation if {
             some r in input.resources
             r.type == "aws:s3/bucket:Bucket"
             "acl" in r.unknowns
+            msg := sprintf("bucket '%s': acl unknown at plan time", [r.name])
+            violation := {"urn": r.urn, "msg": msg, "undecided": true}
         }
 
         deny contains {"urn": r.urn, "msg": sprintf("bucket '%s' grants the unknown-users group", [r.name])} if {
@@ -339,7 +341,7 @@ def test_unknown_value_is_reported_as_undecided_during_preview(policies: Path) -
         found = pack.analyze(unknown_acl)
     assert [(d.policy, d.enforcement) for d in found] == [("ld-t-001", "advisory")]
     assert "[undecided during preview]" in found[0].message
-    assert "acl is unknown at plan time" in found[0].message
+    assert "acl unknown at plan time" in found[0].message
     assert "decided again when `pulumi up` runs" in found[0].message
 
 
