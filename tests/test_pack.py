@@ -369,6 +369,15 @@ def test_known_violation_on_a_resource_with_other_unknowns_still_blocks_preview(
     assert [(d.policy, d.enforcement) for d in found] == [("ld-t-001", "mandatory")]
 
 
+def test_a_known_violation_whose_message_says_unknown_still_blocks_preview(policies: Path) -> None:
+    """Undecided is the deny object's field, never a word of its message."""
+    grantee = res("aws:s3/bucket:Bucket", "shared", {"grantee": "unknown-users", "tags": {"owner": "team-a"}})
+    with launch(policies=policies, dry_run=True) as pack:
+        found = pack.analyze(grantee)
+    assert [(d.policy, d.enforcement) for d in found] == [("ld-t-001", "mandatory")]
+    assert "grants the unknown-users group" in found[0].message
+
+
 # -- configuration: enforcement levels and settings ---------------------------------------
 
 

@@ -207,3 +207,19 @@ def test_gate_mandatory_diagnostics_equal_check_blocking_findings_on_fixtures(ki
     assert len(mandatory) == len(set(mandatory)), "a violation reported twice"
     assert set(mandatory) <= set(expected)
     assert set(expected) <= set(mandatory) | undecided
+
+
+@pytest.mark.parametrize(("kind", "path"), FIXTURES, ids=[path.name for _kind, path in FIXTURES])
+def test_rules_mark_every_verdict_resting_on_an_unknown_as_undecided(kind: str, path: Path) -> None:
+    """The rules' contract, checked on real stacks: a message that says a value is unknown at plan
+    time comes with ``"undecided": true`` and only such messages do (the gate reads the field)."""
+    import re
+
+    from lockdown.engine.embedded import EmbeddedEngine
+    from lockdown.settings import resolve
+
+    loaded = load_preview(path) if kind == "preview" else load_state(path)
+    engine = EmbeddedEngine(load_policy_set(REPO / "policies"))
+    for violation in engine.evaluate(loaded.resources, resolve(loaded.config)).violations:
+        says_unknown = re.search(r"(unknown|not known) at plan time", violation.message) is not None
+        assert violation.undecided == says_unknown, (violation.rule.id, violation.message)
