@@ -118,6 +118,8 @@ class Gate:
         #: This deployment's resources and the violations ``Analyze`` gave (engine thread only).
         self.seen = SeenGraph()
         self._given: set[tuple[str, str]] = set()
+        #: Type tokens of the library's control kinds (policies/lib types.control_kinds), set at build.
+        self._control_types: frozenset[str] = frozenset()
         self._load()
 
     # -- start-up ---------------------------------------------------------------------------
@@ -177,6 +179,8 @@ class Gate:
             ):
                 if rules:
                     self._engines[call] = EmbeddedEngine(replace(policy_set, rules=rules))
+            if "granting" in self._engines:
+                self._control_types = control_types(self._engines["granting"])
         except LockdownError as err:
             # Said at start-up too, not only on the first Analyze, so the CLI's log shows it early.
             print(f"Lockdown policies failed to load: {err}", file=sys.stderr, flush=True)
@@ -237,14 +241,16 @@ class Gate:
         self._keep(STACK_KEY, violations, resources, waivers)
 
     def _judge_arrival(self, resource: Resource, settings: dict[str, Any]) -> tuple[list[Violation], list[Resource]]:
-        self.seen.add(resource)
-        graph = self.seen.neighbourhood(resource)
         alone, engine = self._engines.get("resource"), self._engines.get("granting")
         own = alone.evaluate([resource], settings).violations if alone else []
-        found = engine.evaluate(graph, settings).violations if engine else []
+        if engine is None or resource.type in self._control_types:
+            return own, [resource]  # no rule judging a grant reads it
+        self.seen.add(resource)
+        graph = self.seen.neighbourhood(resource)
+        found = engine.evaluate(graph, settings).violations
         own += [violation for violation in found if violation.urn == resource.urn]
         others = [v for v in found if v.urn != resource.urn and _given_key(v) not in self._given]
-        if others and engine:
+        if others:
             # A neighbour's violation no Analyze gave yet: reported here only if the arriving
             # resource causes it (a bucket policy making a broadly assumable role a reader), which
             # is what the same neighbourhood without the arriving resource tells.
@@ -290,6 +296,19 @@ class Gate:
     def finish(self) -> None:
         """Forget this thread's outcome, so a later request can never read a stale verdict."""
         self._local.outcome = None
+
+
+def control_types(engine: EmbeddedEngine) -> frozenset[str]:
+    """The type tokens whose kind is one of the library's ``control_kinds`` (none without the library)."""
+
+    def value(ref: str) -> Any:
+        results = engine.regorus.eval_query(ref).get("result") or [{}]
+        return (results[0].get("expressions") or [{}])[0].get("value")
+
+    kinds, controls = value("data.lockdown.lib.types.kinds"), value("data.lockdown.lib.types.control_kinds")
+    if not isinstance(kinds, dict) or not isinstance(controls, list | set):
+        return frozenset()
+    return frozenset(token for token, kind in kinds.items() if kind in controls)
 
 
 def _key(violation: Violation) -> tuple[str, str, str]:

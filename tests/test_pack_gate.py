@@ -223,3 +223,25 @@ def test_rules_mark_every_verdict_resting_on_an_unknown_as_undecided(kind: str, 
     for violation in engine.evaluate(loaded.resources, resolve(loaded.config)).violations:
         says_unknown = re.search(r"(unknown|not known) at plan time", violation.message) is not None
         assert violation.undecided == says_unknown, (violation.rule.id, violation.message)
+
+
+@pytest.mark.parametrize(("kind", "path"), FIXTURES, ids=[path.name for _kind, path in FIXTURES])
+def test_rules_judging_grants_do_not_read_the_control_kinds_the_gate_leaves_out(kind: str, path: Path) -> None:
+    """The gate judges grants without the resources of the library's control_kinds: the library's claim, checked."""
+    from dataclasses import replace
+
+    from lockdown.engine.embedded import EmbeddedEngine
+    from lockdown.gate import control_types
+    from lockdown.settings import resolve
+
+    policy_set = load_policy_set(REPO / "policies")
+    granting = tuple(rule for rule in policy_set.rules if rule.scope == "stack" and rule.gate == "analyze")
+    engine = EmbeddedEngine(replace(policy_set, rules=granting))
+    controls = control_types(engine)
+    assert "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock" in controls
+    loaded = load_preview(path) if kind == "preview" else load_state(path)
+    settings = resolve(loaded.config)
+    everything = engine.evaluate(loaded.resources, settings).violations
+    without = engine.evaluate([r for r in loaded.resources if r.type not in controls], settings).violations
+    assert sorted(map(repr, everything)) == sorted(map(repr, without))
+    assert any(r.type in controls for r in loaded.resources) or kind == "state"

@@ -106,6 +106,14 @@ resources_of(k) := object.get(resources_by_kind, k, set())
 # Resources by URN (URNs are unique in a stack).
 by_urn := {r.urn: r | some r in input.resources}
 
+# Kinds that configure a control of a bucket and take no part in who can read it: no rule that
+# judges a grant reads them (tests/test_pack_gate.py checks it). The deployment gate neither
+# judges their arrival with its neighbours nor counts them among another resource's neighbours.
+control_kinds := {
+	"bucket_public_access_block", "account_public_access_block", "bucket_sse", "bucket_versioning",
+	"bucket_logging", "bucket_lifecycle", "bucket_ownership_controls",
+}
+
 # Kinds that hold data whose readers Lockdown governs.
 store_kinds := {"bucket", "kms_key", "log_group"}
 
