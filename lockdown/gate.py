@@ -254,7 +254,8 @@ class Gate:
             # A neighbour's violation no Analyze gave yet: reported here only if the arriving
             # resource causes it (a bucket policy making a broadly assumable role a reader), which
             # is what the same neighbourhood without the arriving resource tells.
-            before = {_key(v) for v in engine.evaluate(graph[:-1], settings).violations}
+            suspects = tuple({v.rule.id: v.rule for v in others}.values())
+            before = {_key(v) for v in engine.evaluate(graph[:-1], settings, rules=suspects).violations}
             own += [violation for violation in others if _key(violation) not in before]
         # Undecided during preview is not a verdict: AnalyzeStack, which sees the graph's
         # dependencies, may still decide it.
