@@ -1,23 +1,39 @@
 """The deployment gate: the CrossGuard policy pack built from the Rego rules.
 
 ``policies/pack/__main__.py`` calls ``serve()``. At start-up the pack loads the same
-``PolicySet`` as ``lockdown check`` and turns every rule into a ``pulumi_policy`` policy:
-a ``ResourceValidationPolicy`` for a ``scope: resource`` rule (the engine calls it before
-it creates the resource, so a violation blocks the creation itself) and a
-``StackValidationPolicy`` for a ``scope: stack`` rule (the whole graph, with outputs).
+``PolicySet`` as ``lockdown check`` and turns every rule into a ``pulumi_policy`` policy.
+Where a rule is enforced is its metadata's ``gate``:
+
+- ``analyze``: every resource rule, and the stack rules about a resource that grants
+  access (bucket and access point policies, identity policies, trust policies, Lake
+  Formation permissions, log resource policies, replication and log destinations). They
+  become ``ResourceValidationPolicy`` policies: the engine calls ``Analyze`` before it
+  creates the resource, so a violation stops the creation itself.
+- ``stack``: rules about a control that is missing (no public access block, no
+  encryption, no trail). They become ``StackValidationPolicy`` policies, run by
+  ``AnalyzeStack``, which during an update comes after every resource was created.
+
+The gate remembers what the engine sent it in this deployment (``lockdown.seen``): the
+pack is one process per preview/update, and ``Analyze`` arrives for every resource in
+registration order. An arriving resource is judged with its neighbours among the seen
+resources (its bucket, the role it attaches to, the buckets its document names), picked
+by index so the cost of a call does not grow with the deployment; a neighbour not seen
+is judged the strictest way by the rules (a bucket not seen is restricted). Only the
+violations about the arriving resource are reported there; ``AnalyzeStack`` evaluates the
+stack rules on the whole graph and reports what ``Analyze`` did not already report.
 
 Evaluation is done once per request, not once per policy: the servicer's ``Analyze``
-turns the raw request into a record (``lockdown.loaders.analyzer``), evaluates every
-resource-scope rule on it in one regorus query and hands each policy callback its
-share. regorus engines are bound to the thread that made them, so one dedicated thread
-owns them and every gRPC worker submits its evaluation there.
+turns the raw request into a record (``lockdown.loaders.analyzer``), evaluates the rules
+in one regorus query and hands each policy callback its share. regorus engines are bound
+to the thread that made them, so one dedicated thread owns them (and the seen graph) and
+every gRPC worker submits its evaluation there.
 
 Verdicts match ``lockdown check``: a mandatory, unwaived violation is a mandatory
 diagnostic; a waived one is an advisory diagnostic naming the waiver. During preview a
-mandatory violation that rests on a value the engine does not know yet is reported as
-an advisory "undecided" diagnostic and decided again during the update, where the
-values are known (and an unknown still there blocks). Fail closed: policies that do not
-load, settings that do not validate, or an evaluation that fails make every
+mandatory violation whose deny object says ``"undecided": true`` (it rests on a value the
+engine does not know yet) is reported as an advisory "undecided" diagnostic and decided
+again during the update, where an unknown still there blocks. Fail closed: policies that
+do not load, settings that do not validate, or an evaluation that fails make every
 ``Analyze``/``AnalyzeStack`` call return a gRPC error with a one-line reason, never an
 empty list of diagnostics.
 """
@@ -41,6 +57,7 @@ from lockdown.engine.metadata import Rule
 from lockdown.engine.policyset import PolicySet, load_policy_set
 from lockdown.errors import LockdownError
 from lockdown.model import Resource
+from lockdown.seen import SeenGraph
 from lockdown.settings import SCHEMA as SETTINGS_SCHEMA
 from lockdown.settings import resolve
 from lockdown.waivers import Waiver, find_waiver, parse_waivers
@@ -50,8 +67,6 @@ PACK_NAME = "lockdown"
 SETTINGS_POLICY = "lockdown-settings"
 #: Environment variable naming the policies directory (default: the directory holding the pack).
 POLICIES_ENV = "LOCKDOWN_POLICIES"
-#: What a rule's message says when its verdict rests on a value unknown at plan time (the rules' convention).
-UNDECIDED_PHRASE = "unknown at plan time"
 #: The outcome key of an ``AnalyzeStack`` request (resource requests use the resource's URN).
 STACK_KEY = "<stack>"
 #: Key under which an unreadable ``PULUMI_CONFIG`` is remembered (never a real config key: no namespace).
@@ -101,6 +116,11 @@ class Gate:
         self.policies: dict[str, Any] = {}
         self._build: Future[None] | None = None
         self._lock = threading.Lock()
+        #: This deployment's resources and the violations ``Analyze`` gave (engine thread only).
+        self.seen = SeenGraph()
+        self._given: set[tuple[str, str]] = set()
+        #: Type tokens of the library's control kinds (policies/lib types.control_kinds), set at build.
+        self._control_types: frozenset[str] = frozenset()
         self._load()
 
     # -- start-up ---------------------------------------------------------------------------
@@ -149,10 +169,19 @@ class Gate:
 
     def _build_engines(self, policy_set: PolicySet) -> None:
         try:
-            for scope in ("resource", "stack"):
-                rules = tuple(rule for rule in policy_set.rules if rule.scope == scope)
+            # Analyze: the resource rules on the arriving resource alone (the scope invariant makes
+            # that exact, and cheaper than on its neighbourhood) and the stack rules enforced there
+            # on its neighbourhood; AnalyzeStack: every stack rule, so that what the arriving
+            # resources' neighbourhoods did not show is still decided on the whole graph.
+            for call, rules in (
+                ("resource", tuple(rule for rule in policy_set.rules if rule.scope == "resource")),
+                ("granting", tuple(r for r in policy_set.rules if r.scope == "stack" and r.gate == "analyze")),
+                ("stack", tuple(rule for rule in policy_set.rules if rule.scope == "stack")),
+            ):
                 if rules:
-                    self._engines[scope] = EmbeddedEngine(replace(policy_set, rules=rules))
+                    self._engines[call] = EmbeddedEngine(replace(policy_set, rules=rules))
+            if "granting" in self._engines:
+                self._control_types = control_types(self._engines["granting"])
         except LockdownError as err:
             # Said at start-up too, not only on the first Analyze, so the CLI's log shows it early.
             print(f"Lockdown policies failed to load: {err}", file=sys.stderr, flush=True)
@@ -168,11 +197,20 @@ class Gate:
         self._settings = None
 
     def configure_stack(self, config: dict[str, str], dry_run: bool) -> None:
-        """The stack's config (its ``lockdown:`` keys are settings) and whether this is a preview."""
+        """The stack's config (its ``lockdown:`` keys are settings) and whether this is a preview.
+
+        The engine calls it once, before the first resource: a deployment begins, with
+        nothing seen yet.
+        """
         if config:
             self.stack_config = dict(config)
         self.dry_run = dry_run
         self._settings = None
+        self._executor.submit(self._forget).result()
+
+    def _forget(self) -> None:
+        self.seen = SeenGraph()
+        self._given = set()
 
     def settings(self) -> tuple[dict[str, Any], list[Waiver]]:
         """``data.lockdown.config`` and the waivers in force; a bad setting raises ``LockdownError``."""
@@ -189,20 +227,53 @@ class Gate:
 
     # -- evaluation -------------------------------------------------------------------------
 
-    def prepare(self, key: str, scope: str, resources: list[Resource]) -> None:
-        """Evaluate ``scope``'s rules on ``resources`` and keep the outcome for this thread's callbacks."""
+    def prepare_resource(self, resource: Resource) -> None:
+        """Judge an arriving resource with its seen neighbours; keep the outcome for this thread's callbacks."""
         self._ready()
         settings, waivers = self.settings()
-        violations = self._executor.submit(self._evaluate, scope, resources, settings).result()
+        violations, graph = self._executor.submit(self._judge_arrival, resource, settings).result()
+        self._keep(resource.urn, violations, graph, waivers)
+
+    def prepare_stack(self, resources: list[Resource]) -> None:
+        """Evaluate the stack rules on the whole graph, less what ``Analyze`` already reported."""
+        self._ready()
+        settings, waivers = self.settings()
+        violations = self._executor.submit(self._judge_stack, resources, settings).result()
+        self._keep(STACK_KEY, violations, resources, waivers)
+
+    def _judge_arrival(self, resource: Resource, settings: dict[str, Any]) -> tuple[list[Violation], list[Resource]]:
+        alone, engine = self._engines.get("resource"), self._engines.get("granting")
+        own = alone.evaluate([resource], settings).violations if alone else []
+        if engine is None or resource.type in self._control_types:
+            return own, [resource]  # no rule judging a grant reads it
+        self.seen.add(resource)
+        graph = self.seen.neighbourhood(resource)
+        found = engine.evaluate(graph, settings).violations
+        own += [violation for violation in found if violation.urn == resource.urn]
+        others = [v for v in found if v.urn != resource.urn and _given_key(v) not in self._given]
+        if others:
+            # A neighbour's violation no Analyze gave yet: reported here only if the arriving
+            # resource causes it (a bucket policy making a broadly assumable role a reader), which
+            # is what the same neighbourhood without the arriving resource tells.
+            suspects = tuple({v.rule.id: v.rule for v in others}.values())
+            before = {_key(v) for v in engine.evaluate(graph[:-1], settings, rules=suspects).violations}
+            own += [violation for violation in others if _key(violation) not in before]
+        # Undecided during preview is not a verdict: AnalyzeStack, which sees the graph's
+        # dependencies, may still decide it.
+        self._given.update(_given_key(v) for v in own if not (self.dry_run and v.undecided))
+        return own, graph
+
+    def _judge_stack(self, resources: list[Resource], settings: dict[str, Any]) -> list[Violation]:
+        engine = self._engines.get("stack")
+        found = engine.evaluate(resources, settings).violations if engine else []
+        return [v for v in found if v.rule.gate == "stack" or _given_key(v) not in self._given]
+
+    def _keep(self, key: str, violations: list[Violation], resources: list[Resource], waivers: list[Waiver]) -> None:
         by_urn = {resource.urn: resource for resource in resources}
         outcome = Outcome(key=key)
         for violation in violations:
             outcome.items.setdefault(violation.rule.id, []).append(self._classify(violation, by_urn, waivers))
         self._local.outcome = outcome
-
-    def _evaluate(self, scope: str, resources: list[Resource], settings: dict[str, Any]) -> list[Violation]:
-        engine = self._engines.get(scope)
-        return engine.evaluate(resources, settings).violations if engine else []
 
     def _classify(self, violation: Violation, by_urn: dict[str, Resource], waivers: list[Waiver]) -> Item:
         resource = by_urn.get(violation.urn)
@@ -210,7 +281,7 @@ class Gate:
         waiver = find_waiver(waivers, violation.rule.id, violation.urn, name)
         if waiver is not None:
             return Item(violation, "waived", waiver)
-        if self.dry_run and violation.rule.enforcement == "mandatory" and _rests_on_unknown(violation, resource):
+        if self.dry_run and violation.rule.enforcement == "mandatory" and violation.undecided:
             return Item(violation, "undecided")
         return Item(violation, "report")
 
@@ -229,17 +300,32 @@ class Gate:
         self._local.outcome = None
 
 
-def _rests_on_unknown(violation: Violation, resource: Resource | None) -> bool:
-    """Whether a violation is a rule failing closed on a value not known until the update.
+def control_types(engine: EmbeddedEngine) -> frozenset[str]:
+    """The type tokens whose kind is one of the library's ``control_kinds`` (none without the library)."""
 
-    The rule contract makes an unknown value a mandatory rule needs a finding, and the
-    rules word it "... unknown at plan time ...". A message that only says "unknown"
-    counts when the resource it is about does have unknown values.
+    def value(ref: str) -> Any:
+        results = engine.regorus.eval_query(ref).get("result") or [{}]
+        return (results[0].get("expressions") or [{}])[0].get("value")
+
+    kinds, controls = value("data.lockdown.lib.types.kinds"), value("data.lockdown.lib.types.control_kinds")
+    if not isinstance(kinds, dict) or not isinstance(controls, list | set):
+        return frozenset()
+    return frozenset(token for token, kind in kinds.items() if kind in controls)
+
+
+def _key(violation: Violation) -> tuple[str, str, str]:
+    """What makes two violations the same one: rule, resource and message."""
+    return (violation.rule.id, violation.urn, violation.message)
+
+
+def _given_key(violation: Violation) -> tuple[str, str]:
+    """What ``AnalyzeStack`` does not report again: a rule's verdict on a resource ``Analyze`` gave.
+
+    Rule and resource, not the message: the whole graph can word the same violation
+    differently (a role that can read "through a bucket policy" is, with its own policies
+    seen, one that "can read restricted data"), and the resource was already stopped for it.
     """
-    message = violation.message.lower()
-    if UNDECIDED_PHRASE in message:
-        return True
-    return resource is not None and bool(resource.unknowns) and "unknown" in message
+    return (violation.rule.id, violation.urn)
 
 
 def _env_config() -> dict[str, Any]:
@@ -284,7 +370,7 @@ def build_policies(gate: Gate) -> list[Any]:
     policies: list[Any] = []
     for rule in gate.rules:
         common = _policy_metadata(rule, gate.policies_dir)
-        if rule.scope == "resource":
+        if rule.gate == "analyze":
             policies.append(ResourceValidationPolicy(validate=_resource_validation(gate, rule), **common))
         else:
             policies.append(StackValidationPolicy(validate=_stack_validation(gate, rule), **common))
@@ -320,7 +406,7 @@ def _policy_metadata(rule: Rule, policies_dir: Path) -> dict[str, Any]:
         "display_name": f"{rule.id}: {rule.title}",
         "severity": Severity(rule.severity),
         "framework": framework,
-        "tags": [rule.id, f"scope:{rule.scope}", *rule.frameworks],
+        "tags": [rule.id, f"scope:{rule.scope}", f"gate:{rule.gate}", *rule.frameworks],
         "remediation_steps": f"{rule.remediation}{frameworks}",
         "url": rule_url(rule, policies_dir),
     }
@@ -335,7 +421,8 @@ def violation_text(item: Item) -> str:
 def _resource_validation(gate: Gate, rule: Rule) -> Callable[[Any, Any], None]:
     def validate(args: Any, report_violation: Any) -> None:
         for item in gate.outcome(args.urn).of(rule.id, "report"):
-            report_violation(violation_text(item), None)
+            if item.violation.urn == args.urn:  # the others name their resource: _add_advisories
+                report_violation(violation_text(item), None)
 
     return validate
 
@@ -381,10 +468,10 @@ def make_servicer_class(gate: Gate) -> type:
             return response
 
         def Analyze(self, request: Any, context: Any) -> Any:
-            failure = _guard(lambda: gate.prepare(request.urn, "resource", [resource_from_analyze(request)]))
+            failure = _guard(lambda: gate.prepare_resource(resource_from_analyze(request)))
             if failure is None:
                 try:
-                    response = super().Analyze(request, context)
+                    response = self._report_resource(request.urn)
                     self._add_advisories(response, gate.outcome(request.urn))
                     return response
                 except BaseException as err:  # noqa: BLE001 - fail closed on anything, panics included
@@ -393,8 +480,31 @@ def make_servicer_class(gate: Gate) -> type:
                     gate.finish()
             context.abort(grpc.StatusCode.INTERNAL, f"{failure} (resource {request.urn})")
 
+        def _report_resource(self, urn: str) -> Any:
+            """pulumi_policy's ``Analyze``, for the policies with a verdict on this resource only.
+
+            pulumi_policy's own deserializes the resource's properties once per policy of the
+            pack (about 2 ms a resource with ~60 policies) for callbacks that read nothing but
+            the URN: the verdicts are already in the outcome. Enforcement levels apply as there.
+            """
+            from pulumi.runtime import proto
+            from pulumi_policy import EnforcementLevel, ResourceValidationPolicy
+
+            response = proto.AnalyzeResponse()
+            args = _ResourceUrn(urn)
+            for rule_id in gate.outcome(urn).items:
+                policy = gate.policies[policy_name(gate.rule(rule_id))]
+                level = self._get_enforcement_level(policy)
+                if level == EnforcementLevel.DISABLED or not isinstance(policy, ResourceValidationPolicy):
+                    continue
+                if level == EnforcementLevel.REMEDIATE:
+                    level = EnforcementLevel.MANDATORY
+                name, description, severity = policy.name, policy.description, policy.severity
+                policy.validate(args, self._create_report_violation(response, name, description, level, severity))
+            return response
+
         def AnalyzeStack(self, request: Any, context: Any) -> Any:
-            failure = _guard(lambda: gate.prepare(STACK_KEY, "stack", resources_from_stack(request)))
+            failure = _guard(lambda: gate.prepare_stack(resources_from_stack(request)))
             if failure is None:
                 try:
                     response = super().AnalyzeStack(request, context)
@@ -407,15 +517,30 @@ def make_servicer_class(gate: Gate) -> type:
             context.abort(grpc.StatusCode.INTERNAL, failure)
 
         def _add_advisories(self, response: Any, outcome: Outcome) -> None:
+            """Add what the policy callbacks do not report.
+
+            Waived and undecided violations as advisories; at the policy's configured
+            enforcement level and naming their resource, the violations of a neighbour the
+            arriving resource causes (``Analyze``) and, at ``AnalyzeStack``, those of rules
+            enforced at ``Analyze`` that no ``Analyze`` call reported.
+            """
             from pulumi.runtime import proto
             from pulumi_policy import EnforcementLevel
 
             for rule_id, items in outcome.items.items():
                 policy = gate.policies[policy_name(gate.rule(rule_id))]
-                if self._get_enforcement_level(policy) == EnforcementLevel.DISABLED:
+                level = self._get_enforcement_level(policy)
+                if level == EnforcementLevel.DISABLED:
                     continue
                 for item in items:
                     if item.status == "report":
+                        if item.violation.urn != outcome.key and (
+                            outcome.key != STACK_KEY or item.violation.rule.gate == "analyze"
+                        ):
+                            report = self._create_report_violation(
+                                response, policy.name, policy.description, level, policy.severity
+                            )
+                            report(violation_text(item), item.violation.urn)
                         continue
                     response.diagnostics.append(
                         proto.AnalyzeDiagnostic(
@@ -431,6 +556,13 @@ def make_servicer_class(gate: Gate) -> type:
                     )
 
     return LockdownServicer
+
+
+@dataclass(frozen=True)
+class _ResourceUrn:
+    """What the gate's resource policy callbacks read of pulumi_policy's ``ResourceValidationArgs``."""
+
+    urn: str
 
 
 def advisory_text(item: Item) -> str:

@@ -50,10 +50,18 @@ RULES = {
             r.properties.acl in {"public-read", "public-read-write"}
         }
 
-        deny contains {"urn": r.urn, "msg": sprintf("bucket '%s': acl is unknown at plan time", [r.name])} if {
+        deny contains violation if {
             some r in input.resources
             r.type == "aws:s3/bucket:Bucket"
             "acl" in r.unknowns
+            msg := sprintf("bucket '%s': acl unknown at plan time", [r.name])
+            violation := {"urn": r.urn, "msg": msg, "undecided": true}
+        }
+
+        deny contains {"urn": r.urn, "msg": sprintf("bucket '%s' grants the unknown-users group", [r.name])} if {
+            some r in input.resources
+            r.type == "aws:s3/bucket:Bucket"
+            r.properties.grantee == "unknown-users"
         }
     """,
     "owner_tag.rego": """
@@ -107,6 +115,7 @@ RULES = {
         #   severity: high
         #   enforcement: mandatory
         #   scope: stack
+        #   gate: stack
         #   remediation: Add an aws.s3.BucketPublicAccessBlock for the bucket.
         package lockdown.rules.t.no_pab
 
@@ -333,7 +342,7 @@ def test_unknown_value_is_reported_as_undecided_during_preview(policies: Path) -
         found = pack.analyze(unknown_acl)
     assert [(d.policy, d.enforcement) for d in found] == [("ld-t-001", "advisory")]
     assert "[undecided during preview]" in found[0].message
-    assert "acl is unknown at plan time" in found[0].message
+    assert "acl unknown at plan time" in found[0].message
     assert "decided again when `pulumi up` runs" in found[0].message
 
 
@@ -359,6 +368,15 @@ def test_known_violation_on_a_resource_with_other_unknowns_still_blocks_preview(
     with launch(policies=policies, dry_run=True) as pack:
         found = pack.analyze(partly)
     assert [(d.policy, d.enforcement) for d in found] == [("ld-t-001", "mandatory")]
+
+
+def test_a_known_violation_whose_message_says_unknown_still_blocks_preview(policies: Path) -> None:
+    """Undecided is the deny object's field, never a word of its message."""
+    grantee = res("aws:s3/bucket:Bucket", "shared", {"grantee": "unknown-users", "tags": {"owner": "team-a"}})
+    with launch(policies=policies, dry_run=True) as pack:
+        found = pack.analyze(grantee)
+    assert [(d.policy, d.enforcement) for d in found] == [("ld-t-001", "mandatory")]
+    assert "grants the unknown-users group" in found[0].message
 
 
 # -- configuration: enforcement levels and settings ---------------------------------------

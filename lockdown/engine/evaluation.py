@@ -18,11 +18,17 @@ from lockdown.model import Resource
 
 @dataclass(frozen=True)
 class Violation:
-    """One ``deny`` object of one rule."""
+    """One ``deny`` object of one rule.
+
+    ``undecided``: the deny object says ``"undecided": true`` (the library's unknown-value
+    helpers set it): the verdict rests on a value not known until the update, so the gate
+    reports it as undecided during preview. Read from the object's structure, never its text.
+    """
 
     rule: Rule
     urn: str
     message: str
+    undecided: bool = False
 
 
 @dataclass
@@ -70,7 +76,8 @@ def collect_violations(rule: Rule, denied: Any) -> list[Violation]:
         if not isinstance(item, dict) or not isinstance(item.get("urn"), str) or not isinstance(item.get("msg"), str):
             shown = json.dumps(item, sort_keys=True)[:120]
             raise LockdownError(f"{rule.path}: rule {rule.id} produced a violation without string urn and msg: {shown}")
-        violations.append(Violation(rule=rule, urn=item["urn"], message=" ".join(item["msg"].split())))
+        message, undecided = " ".join(item["msg"].split()), item.get("undecided") is True
+        violations.append(Violation(rule=rule, urn=item["urn"], message=message, undecided=undecided))
     return violations
 
 

@@ -19,6 +19,11 @@ from lockdown.errors import LockdownError
 SEVERITIES = ("critical", "high", "medium", "low")
 ENFORCEMENTS = ("mandatory", "advisory")
 SCOPES = ("resource", "stack")
+#: Where the deployment gate enforces a rule: ``analyze`` at the engine's ``Analyze`` call of the
+#: resource the violation is about, before that resource is created (every resource rule, and the
+#: stack rules about a resource that grants access); ``stack`` at ``AnalyzeStack``, which during an
+#: update runs after every resource was created (rules about a control that is missing).
+GATES = ("analyze", "stack")
 
 _PACKAGE = re.compile(r"^package\s+([A-Za-z0-9_.]+)\s*$")
 
@@ -39,6 +44,7 @@ class Rule:
     frameworks: tuple[str, ...] = field(default_factory=tuple)
     #: What to change, as Pulumi Python (``$name``: the resource's logical name, ``$var``: a variable for it).
     fix_python: str = ""
+    gate: str = "analyze"
 
     @property
     def deny_ref(self) -> str:
@@ -101,6 +107,7 @@ def rule_from_annotation(annotation: dict[str, Any], package: str, path: str) ->
     fix_python = custom.get("fix_python") or ""
     if not isinstance(fix_python, str):
         raise LockdownError(f"{path}: METADATA fix_python must be text (Pulumi Python code)")
+    gate = _gate(custom.get("gate"), values["scope"], path)
     return Rule(
         id=values["id"].strip(),
         package=package,
@@ -113,7 +120,26 @@ def rule_from_annotation(annotation: dict[str, Any], package: str, path: str) ->
         remediation=" ".join(values["remediation"].split()),
         frameworks=tuple(str(item) for item in frameworks),
         fix_python=fix_python.strip("\n"),
+        gate=gate,
     )
+
+
+def _gate(value: Any, scope: str, path: str) -> str:
+    """Where the gate enforces the rule: stated for stack rules, always ``analyze`` for resource rules.
+
+    A stack rule must say it, because the answer decides whether a violation is stopped before
+    the resource exists or only fails the update after it; a resource rule is decidable from
+    the resource alone, so it is enforced at its ``Analyze`` call.
+    """
+    if value is None:
+        if scope == "stack":
+            raise LockdownError(f"{path}: METADATA of a stack rule is missing gate (analyze or stack)")
+        return "analyze"
+    if value not in GATES:
+        raise LockdownError(f"{path}: METADATA gate {value!r} is not one of {', '.join(GATES)}")
+    if scope == "resource" and value != "analyze":
+        raise LockdownError(f"{path}: METADATA gate of a resource rule can only be analyze")
+    return value
 
 
 def display_path(path: Path, root: Path) -> str:

@@ -275,6 +275,12 @@ denies(parsed) := [s | some s in parsed.statements; s.effect == "Deny"]
 # True for a document a rule cannot evaluate (fail closed).
 unreadable(parsed) if parsed.status in {"unknown", "redacted", "invalid"}
 
+# True when the document cannot be evaluated only because it is not known at plan time: a
+# violation raised for that is undecided during preview (types.undecided_when).
+default undecided(_) := false
+
+undecided(parsed) if parsed.status == "unknown"
+
 # A short reason for messages.
 reason(parsed) := "is not known at plan time" if parsed.status == "unknown"
 

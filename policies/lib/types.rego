@@ -106,12 +106,31 @@ resources_of(k) := object.get(resources_by_kind, k, set())
 # Resources by URN (URNs are unique in a stack).
 by_urn := {r.urn: r | some r in input.resources}
 
+# Kinds that configure a control of a bucket and take no part in who can read it: no rule that
+# judges a grant reads them (tests/test_pack_gate.py checks it). The deployment gate neither
+# judges their arrival with its neighbours nor counts them among another resource's neighbours.
+control_kinds := {
+	"bucket_public_access_block", "account_public_access_block", "bucket_sse", "bucket_versioning",
+	"bucket_logging", "bucket_lifecycle", "bucket_ownership_controls",
+}
+
 # Kinds that hold data whose readers Lockdown governs.
 store_kinds := {"bucket", "kms_key", "log_group"}
 
 default is_unknown(_) := false
 
 is_unknown(v) if v == unknown
+
+# A deny object whose verdict rests on a value not known at plan time, when `cond` holds:
+# it gets "undecided": true, which the deployment gate reads (never the message text) to
+# report it as undecided during preview and decide it again during the update, where it
+# blocks if the value is still unknown. Rules build such violations with this helper only.
+undecided_when(cond, violation) := object.union(violation, {"undecided": true}) if {
+	cond == true
+} else := violation
+
+# The same, for a deny object raised only because a value is unknown.
+undecided(violation) := undecided_when(true, violation)
 
 default is_redacted(_) := false
 

@@ -29,11 +29,23 @@ deny contains violation if {
 	some stream in types.resources_of("firehose_delivery_stream")
 	services.protected(stream)
 	not has_external_source(stream)
-	problem := sse_problem(types.prop(stream, "serverSideEncryption", null))
-	violation := {
+	sse := types.prop(stream, "serverSideEncryption", null)
+	problem := sse_problem(sse)
+	violation := types.undecided_when(sse_undecided(sse), {
 		"urn": stream.urn,
 		"msg": sprintf("Firehose delivery stream '%s' %s", [stream.name, problem]),
-	}
+	})
+}
+
+# The encryption settings are not known until the update (the unknown branches of sse_problem).
+default sse_undecided(_) := false
+
+sse_undecided(sse) if types.is_unknown(sse)
+
+sse_undecided(sse) if {
+	is_object(sse)
+	some key in ["enabled", "keyType"]
+	types.is_unknown(sse[key])
 }
 
 # Server-side encryption is only for Direct PUT streams.

@@ -43,10 +43,20 @@ deny contains violation if {
 	some stream in types.resources_of("firehose_delivery_stream")
 	services.protected(stream)
 	problem := processing_problem(stream)
-	violation := {
+	violation := types.undecided_when(processing_undecided(stream), {
 		"urn": stream.urn,
 		"msg": sprintf("Firehose delivery stream '%s' %s", [stream.name, problem]),
-	}
+	})
+}
+
+# The destination or its processing is not known until the update (the unknown branches below).
+default processing_undecided(_) := false
+
+processing_undecided(stream) if types.is_unknown(types.prop(stream, "destination", null))
+
+processing_undecided(stream) if {
+	key := destination_blocks[types.prop(stream, "destination", null)]
+	types.is_unknown(processing(stream, key))
 }
 
 processing_problem(stream) := "has a destination unknown at plan time, so its processing cannot be verified" if {

@@ -47,10 +47,10 @@ deny contains violation if {
 	services.protected(stream)
 	some key in array.concat(["extendedS3Configuration"], other_destinations)
 	types.is_unknown(types.prop(stream, key, null))
-	violation := {
+	violation := types.undecided({
 		"urn": stream.urn,
 		"msg": sprintf("Firehose delivery stream '%s' has a %s unknown at plan time, so the encryption of its S3 writes cannot be verified", [stream.name, key]),
-	}
+	})
 }
 
 # Every S3 write block of the stream, by property path.

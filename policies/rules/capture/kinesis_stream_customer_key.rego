@@ -25,11 +25,12 @@ import data.lockdown.lib.types
 deny contains violation if {
 	some stream in services.resources_of_extra("kinesis_stream")
 	services.protected(stream)
-	problem := encryption_problem(types.prop(stream, "encryptionType", "NONE"), types.prop(stream, "kmsKeyId", null))
-	violation := {
+	kind := types.prop(stream, "encryptionType", "NONE")
+	problem := encryption_problem(kind, types.prop(stream, "kmsKeyId", null))
+	violation := types.undecided_when(types.is_unknown(kind), {
 		"urn": stream.urn,
 		"msg": sprintf("Kinesis stream '%s' %s", [stream.name, problem]),
-	}
+	})
 }
 
 encryption_problem(kind, key) := "has an encryptionType unknown at plan time, so its encryption cannot be verified" if {

@@ -10,6 +10,7 @@
 #   severity: critical
 #   enforcement: mandatory
 #   scope: stack
+#   gate: analyze
 #   remediation: >-
 #     Scope identity policies to the buckets, keys and log groups the principal needs, and grant
 #     reads of restricted data only to roles listed in lockdown:allowedReaders.
@@ -29,6 +30,7 @@ import data.lockdown.lib.classification
 import data.lockdown.lib.iam
 import data.lockdown.lib.policy
 import data.lockdown.lib.reads
+import data.lockdown.lib.types
 
 deny contains violation if {
 	some u, entries in data.lockdown.lib.reads.identity_bucket_reads
@@ -78,8 +80,8 @@ deny contains violation if {
 	some g in data.lockdown.lib.iam.identity_grants
 	not g.principal.allowed
 	policy.unreadable(g.parsed)
-	violation := {
+	violation := types.undecided_when(policy.undecided(g.parsed), {
 		"urn": g.via_urn,
 		"msg": sprintf("%s %s, so what it lets %s %s read cannot be checked", [g.via, policy.reason(g.parsed), g.principal.kind, g.principal.name]),
-	}
+	})
 }

@@ -11,6 +11,7 @@
 #   severity: critical
 #   enforcement: mandatory
 #   scope: stack
+#   gate: analyze
 #   remediation: >-
 #     Trust only the allowed reader principals (or an AWS service with aws:SourceAccount), never
 #     "*", account roots or aws:PrincipalOrgID, in the role's assumeRolePolicy.
@@ -50,10 +51,10 @@ deny contains violation if {
 deny contains violation if {
 	some c in _reader_roles
 	policy.unreadable(c.parsed)
-	violation := {
+	violation := types.undecided_when(policy.undecided(c.parsed), {
 		"urn": c.role.urn,
 		"msg": sprintf("role '%s' (%s): its trust policy %s", [c.role.name, c.reason, policy.reason(c.parsed)]),
-	}
+	})
 }
 
 # The roles that can read protected data, each with why and its parsed trust policy: computed

@@ -30,20 +30,20 @@ deny contains violation if {
 	count(ops) > 0
 	grantee := types.prop(r, "granteePrincipal", null)
 	not principals.allowed_principal(grantee)
-	violation := {
+	violation := types.undecided_when(types.is_unknown(grantee), {
 		"urn": r.urn,
 		"msg": sprintf("KMS grant '%s' gives %s to %s, which is not an allowed reader", [r.name, concat(", ", sort(ops)), _label(grantee)]),
 		"principal": _label(grantee),
-	}
+	})
 }
 
 deny contains violation if {
 	some r in types.resources_of("kms_grant")
 	types.is_unknown(types.prop(r, "operations", null))
-	violation := {
+	violation := types.undecided({
 		"urn": r.urn,
 		"msg": sprintf("KMS grant '%s': its operations are not known at plan time", [r.name]),
-	}
+	})
 }
 
 _label(g) := "a grantee not known at plan time" if types.is_unknown(g)

@@ -9,6 +9,7 @@
 #   severity: high
 #   enforcement: mandatory
 #   scope: stack
+#   gate: stack
 #   remediation: Give the key an explicit policy granting kms:Decrypt only to lockdown:allowedReaders.
 #   frameworks:
 #     - "SOC 2 CC6.1"

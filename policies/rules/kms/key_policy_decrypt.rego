@@ -63,10 +63,10 @@ deny contains violation if {
 	some r in types.resources_of(k)
 	some d in documents(r)
 	policy.unreadable(d.parsed)
-	violation := {
+	violation := types.undecided_when(policy.undecided(d.parsed), {
 		"urn": r.urn,
 		"msg": sprintf("key policy of '%s' %s, so who can decrypt cannot be checked", [r.name, policy.reason(d.parsed)]),
-	}
+	})
 }
 
 # Why an entry is a finding ("" for an ordinary non-reader); undefined when it is fine.

@@ -33,10 +33,10 @@ deny contains violation if {
 	_symmetric(r)
 	value := types.prop(r, "enableKeyRotation", false)
 	value != true
-	violation := {
+	violation := types.undecided_when(types.is_unknown(value), {
 		"urn": r.urn,
 		"msg": sprintf("key '%s' does not rotate automatically (enableKeyRotation is %s)", [r.name, _label(value)]),
-	}
+	})
 }
 
 _symmetric(r) if {

@@ -33,20 +33,30 @@ deny contains violation if {
 	some key in settings_keys
 	some entry in types.as_list(types.prop(settings, key, []))
 	problem := entry_problem(entry)
-	violation := {
+	violation := types.undecided_when(entry_undecided(entry), {
 		"urn": settings.urn,
 		"msg": sprintf("Lake Formation data lake settings '%s': %s %s", [settings.name, key, problem]),
-	}
+	})
 }
 
 deny contains violation if {
 	some settings in types.resources_of("lakeformation_data_lake_settings")
 	some key in settings_keys
 	types.is_unknown(types.prop(settings, key, []))
-	violation := {
+	violation := types.undecided({
 		"urn": settings.urn,
 		"msg": sprintf("Lake Formation data lake settings '%s': %s is unknown at plan time, so default permissions cannot be verified", [settings.name, key]),
-	}
+	})
+}
+
+# The entry's problem is only that it, or its principal, is not known until the update.
+default entry_undecided(_) := false
+
+entry_undecided(entry) if types.is_unknown(entry)
+
+entry_undecided(entry) if {
+	is_object(entry)
+	services.lf_principal_class(services.get(entry, "principal", null)) == "unknown"
 }
 
 entry_problem(entry) := "has an entry unknown at plan time" if {

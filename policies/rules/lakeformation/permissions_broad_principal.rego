@@ -55,8 +55,8 @@ deny contains violation if {
 deny contains violation if {
 	some grant in types.resources_of("lakeformation_permissions")
 	services.lf_principal_class(types.prop(grant, "principal", null)) == "unknown"
-	violation := {
+	violation := types.undecided({
 		"urn": grant.urn,
 		"msg": sprintf("Lake Formation permissions '%s' on %s: the principal is unknown at plan time, so it cannot be verified", [grant.name, services.lf_target_label(grant)]),
-	}
+	})
 }

@@ -10,6 +10,7 @@
 #   severity: high
 #   enforcement: mandatory
 #   scope: stack
+#   gate: analyze
 #   remediation: Remove the read permissions from permissionsWithGrantOptions; grant each reader directly from the stack.
 #   frameworks:
 #     - "SOC 2 CC6.1"
@@ -28,12 +29,12 @@ deny contains violation if {
 	options := grant_options(grant)
 	count(options) > 0
 	services.lf_target_protected(grant)
-	violation := {
+	violation := types.undecided_when(count(options - {"(unknown)"}) == 0, {
 		"urn": grant.urn,
 		"msg": sprintf("Lake Formation permissions '%s' give %s %v on %s with grant option: they can pass read access to anyone", [
 			grant.name, principal_label(grant), sort(options), services.lf_target_label(grant),
 		]),
-	}
+	})
 }
 
 grant_options(grant) := {"(unknown)"} if {

@@ -10,6 +10,7 @@
 #   severity: critical
 #   enforcement: mandatory
 #   scope: stack
+#   gate: analyze
 #   remediation: Grant read permissions on restricted databases, tables and locations only to principals on lockdown:allowedReaders, or add the principal there after review.
 #   frameworks:
 #     - "SOC 2 CC6.1"
@@ -34,12 +35,12 @@ deny contains violation if {
 	reads := read_permissions(grant)
 	count(reads) > 0
 	services.lf_target_protected(grant)
-	violation := {
+	violation := types.undecided_when(count(reads - {"(unknown)"}) == 0, {
 		"urn": grant.urn,
 		"msg": sprintf("Lake Formation permissions '%s' grant %v on %s to %s, which is not an allowed reader", [
 			grant.name, sort(reads), services.lf_target_label(grant), principal,
 		]),
-	}
+	})
 }
 
 read_permissions(grant) := {"(unknown)"} if {

@@ -12,6 +12,7 @@
 #   severity: critical
 #   enforcement: mandatory
 #   scope: stack
+#   gate: analyze
 #   remediation: >-
 #     Tag the trail's bucket data-classification=restricted, remove grants of s3:GetObject* /
 #     s3:ListBucket* to principals not on lockdown:allowedReaders from its bucket policy, set its
@@ -67,10 +68,10 @@ deny contains violation if {
 	some bucket in audit_buckets
 	some doc in s3.docs_of(bucket)
 	policy.unreadable(doc.parsed)
-	violation := {
+	violation := types.undecided_when(policy.undecided(doc.parsed), {
 		"urn": doc.urn,
 		"msg": sprintf("%s '%s' of CloudTrail bucket '%s' %s, so who can read the logs cannot be verified", [doc.via, doc.name, bucket.name, policy.reason(doc.parsed)]),
-	}
+	})
 }
 
 # Canned ACLs that let everyone or every AWS user read.

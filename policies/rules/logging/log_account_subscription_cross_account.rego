@@ -28,10 +28,24 @@ deny contains violation if {
 	some account_policy in services.resources_of_extra("log_account_policy")
 	is_subscription(account_policy)
 	problem := destination_problem(types.prop(account_policy, "policyDocument", null))
-	violation := {
+	violation := types.undecided_when(undecided(account_policy), {
 		"urn": account_policy.urn,
 		"msg": sprintf("log account policy '%s' subscribes every log group of the account and %s", [account_policy.name, problem]),
-	}
+	})
+}
+
+# The verdict rests on a value unknown at plan time: the policy type, the document or its destination.
+default undecided(_) := false
+
+undecided(account_policy) if types.is_unknown(types.prop(account_policy, "policyType", ""))
+
+undecided(account_policy) if types.is_unknown(types.prop(account_policy, "policyDocument", null))
+
+undecided(account_policy) if {
+	doc := types.prop(account_policy, "policyDocument", null)
+	services.usable(doc)
+	json.is_valid(doc)
+	types.is_unknown(object.get(json.unmarshal(doc), "DestinationArn", null))
 }
 
 # A policy type unknown at plan time could be a subscription: fail closed.

@@ -25,11 +25,12 @@ import data.lockdown.lib.types
 deny contains violation if {
 	some group in types.resources_of("log_group")
 	services.protected(group)
-	problem := retention_problem(types.prop(group, "retentionInDays", 0))
-	violation := {
+	days := types.prop(group, "retentionInDays", 0)
+	problem := retention_problem(days)
+	violation := types.undecided_when(types.is_unknown(days), {
 		"urn": group.urn,
 		"msg": sprintf("log group '%s' (%s) %s", [group.name, services.level_of(group), problem]),
-	}
+	})
 }
 
 retention_problem(days) := "has a retentionInDays unknown at plan time, so its retention cannot be verified" if {

@@ -14,6 +14,7 @@
 #   severity: critical
 #   enforcement: mandatory
 #   scope: stack
+#   gate: analyze
 #   remediation: >-
 #     Limit the policy's Allow statements that grant log reads to principals on
 #     lockdown:allowedReaders, and pin service principals with aws:SourceAccount / aws:SourceArn
@@ -53,8 +54,8 @@ deny contains violation if {
 	some r in types.resources_of("log_resource_policy")
 	parsed := policy.parse(types.prop(r, "policyDocument", null))
 	policy.unreadable(parsed)
-	violation := {
+	violation := types.undecided_when(policy.undecided(parsed), {
 		"urn": r.urn,
 		"msg": sprintf("log resource policy '%s': the policy document %s, so who can read logs cannot be verified", [r.name, policy.reason(parsed)]),
-	}
+	})
 }

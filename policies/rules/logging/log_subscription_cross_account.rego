@@ -11,6 +11,7 @@
 #   severity: critical
 #   enforcement: mandatory
 #   scope: stack
+#   gate: analyze
 #   remediation: Point destinationArn at a stream or function in one of the accounts listed in lockdown:accountIds, or add that account to accountIds if it is your own.
 #   frameworks:
 #     - "SOC 2 CC6.7"
@@ -28,11 +29,12 @@ import data.lockdown.lib.types
 deny contains violation if {
 	some filter in types.resources_of("log_subscription_filter")
 	services.logs_protected(filter, "logGroup")
-	problem := destination_problem(types.prop(filter, "destinationArn", null))
-	violation := {
+	destination := types.prop(filter, "destinationArn", null)
+	problem := destination_problem(destination)
+	violation := types.undecided_when(types.is_unknown(destination), {
 		"urn": filter.urn,
 		"msg": sprintf("subscription filter '%s' on log group '%s' %s", [filter.name, group_label(filter), problem]),
-	}
+	})
 }
 
 destination_problem(arn) := "has a destinationArn unknown at plan time, so the receiving account cannot be verified" if {

@@ -13,6 +13,7 @@
 #   severity: high
 #   enforcement: mandatory
 #   scope: stack
+#   gate: stack
 #   remediation: >-
 #     Add to an enabled trail an event selector with readWriteType All (or ReadOnly) and a
 #     dataResources entry of type AWS::S3::Object whose values include "<bucket ARN>/", or an
@@ -29,6 +30,7 @@ package lockdown.rules.logging.s3_read_data_events
 import rego.v1
 
 import data.lockdown.lib.services
+import data.lockdown.lib.types
 
 deny contains violation if {
 	some bucket in data.lockdown.lib.classification.buckets
@@ -36,8 +38,15 @@ deny contains violation if {
 	not bucket.urn in data.lockdown.lib.services.trail_destination_bucket_urns
 	arn := services.bucket_arn(bucket)
 	not services.stack_covers_bucket(arn)
-	violation := {"urn": bucket.urn, "msg": message(bucket, arn)}
+	violation := types.undecided_when(undecided(bucket), {"urn": bucket.urn, "msg": message(bucket, arn)})
 }
+
+# Whether the verdict rests on a value unknown at plan time (as the message below says).
+undecided(bucket) := false if {
+	count(data.lockdown.lib.services.trails) == 0
+} else := true if {
+	not services.bucket_arn_known(bucket)
+} else := count(data.lockdown.lib.services.trails_with_unknown_selectors) > 0
 
 message(bucket, arn) := sprintf("bucket '%s' (%s) is in a stack with no CloudTrail trail to record reads of it", [bucket.name, services.level_of(bucket)]) if {
 	count(data.lockdown.lib.services.trails) == 0

@@ -30,7 +30,7 @@ deny contains violation if {
 	some trail in types.resources_of("cloudtrail_trail")
 	value := types.prop(trail, "enableLogFileValidation", false)
 	value != true
-	violation := {"urn": trail.urn, "msg": message(trail, value)}
+	violation := types.undecided_when(types.is_unknown(value), {"urn": trail.urn, "msg": message(trail, value)})
 }
 
 message(trail, value) := sprintf("CloudTrail trail '%s': enableLogFileValidation is unknown at plan time, so log integrity cannot be verified", [trail.name]) if {

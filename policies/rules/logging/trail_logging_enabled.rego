@@ -32,8 +32,8 @@ deny contains violation if {
 deny contains violation if {
 	some trail in types.resources_of("cloudtrail_trail")
 	types.is_unknown(types.prop(trail, "enableLogging", true))
-	violation := {
+	violation := types.undecided({
 		"urn": trail.urn,
 		"msg": sprintf("CloudTrail trail '%s': enableLogging is unknown at plan time, so logging cannot be verified", [trail.name]),
-	}
+	})
 }

@@ -9,6 +9,7 @@
 #   severity: medium
 #   enforcement: mandatory
 #   scope: stack
+#   gate: stack
 #   remediation: Add an aws.s3.BucketLogging that delivers the bucket's access logs to a dedicated log bucket.
 #   fix_python: |-
 #     aws.s3.BucketLogging(

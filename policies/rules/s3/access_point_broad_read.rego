@@ -9,6 +9,7 @@
 #   severity: critical
 #   enforcement: mandatory
 #   scope: stack
+#   gate: analyze
 #   remediation: Grant s3:GetObject* through the access point only to principal ARNs in lockdown:allowedReaders.
 #   frameworks:
 #     - "SOC 2 CC6.1"
@@ -22,6 +23,7 @@ import rego.v1
 import data.lockdown.lib.classification
 import data.lockdown.lib.policy
 import data.lockdown.lib.reads
+import data.lockdown.lib.types
 
 deny contains violation if {
 	some ap in data.lockdown.lib.classification.access_points
@@ -40,8 +42,8 @@ deny contains violation if {
 	classification.access_point_is_protected(ap)
 	some d in object.get(data.lockdown.lib.reads.access_point_docs, ap.urn, set())
 	policy.unreadable(d.parsed)
-	violation := {
+	violation := types.undecided_when(policy.undecided(d.parsed), {
 		"urn": d.urn,
 		"msg": sprintf("access point '%s' of a restricted bucket: its policy %s", [ap.name, policy.reason(d.parsed)]),
-	}
+	})
 }

@@ -10,6 +10,7 @@
 #   severity: critical
 #   enforcement: mandatory
 #   scope: stack
+#   gate: analyze
 #   remediation: >-
 #     Grant s3:GetObject* / s3:ListBucket* only to the principal ARNs in lockdown:allowedReaders;
 #     replace "*", account roots, aws:PrincipalOrgID and account-wide patterns by those ARNs.
@@ -49,15 +50,17 @@ deny contains violation if {
 	some b in data.lockdown.lib.classification.protected_buckets
 	some d in s3.docs_of(b)
 	policy.unreadable(d.parsed)
-	violation := {
+	violation := types.undecided_when(policy.undecided(d.parsed), {
 		"urn": d.urn,
 		"msg": sprintf("bucket '%s' (%s): its %s %s, so who can read it cannot be checked", [b.name, classification.level(b), d.via, policy.reason(d.parsed)]),
 		"store": b.urn,
-	}
+	})
 }
 
-# A bucket policy whose bucket is not in the stack: its bucket's classification cannot be
-# read, so it is treated as restricted.
+# A bucket policy whose bucket was not seen (another stack's bucket, a bucket named by a
+# literal, or, at the deployment gate, a bucket not analyzed yet): its classification cannot be
+# read, so it is judged as restricted. When even the bucket's name is unknown at plan time the
+# verdict is undecided until the update, where the name is known.
 deny contains violation if {
 	some r in types.resources_of("bucket_policy")
 	count(classification.linked_buckets(r)) == 0
@@ -69,11 +72,11 @@ deny contains violation if {
 	reads.reads_bucket(stmt, name)
 	some a in principals.audience(stmt)
 	principals.is_violation(a)
-	violation := {
+	violation := types.undecided_when(types.is_unknown(name), {
 		"urn": r.urn,
-		"msg": sprintf("bucket policy '%s' (bucket outside the stack, treated as restricted) lets %s (%s) read its objects%s", [r.name, a.principal, a.class, _sid(stmt.sid)]),
+		"msg": sprintf("bucket policy '%s': %s; it lets %s (%s) read its objects%s", [r.name, _not_seen(name), a.principal, a.class, _sid(stmt.sid)]),
 		"principal": a.principal,
-	}
+	})
 }
 
 deny contains violation if {
@@ -81,16 +84,20 @@ deny contains violation if {
 	count(classification.linked_buckets(r)) == 0
 	parsed := policy.parse(types.prop(r, "policy", null))
 	policy.unreadable(parsed)
-	violation := {
+	violation := types.undecided_when(policy.undecided(parsed), {
 		"urn": r.urn,
-		"msg": sprintf("bucket policy '%s' (bucket outside the stack, treated as restricted) %s, so who can read it cannot be checked", [r.name, policy.reason(parsed)]),
-	}
+		"msg": sprintf("bucket policy '%s': %s; the policy document %s, so who can read it cannot be checked", [r.name, _not_seen(_orphan_name(r)), policy.reason(parsed)]),
+	})
 }
 
 _orphan_name(r) := name if {
 	name := classification.bucket_ref_name(types.prop(r, "bucket", null))
 	types.is_known(name)
 } else := data.lockdown.lib.types.unknown
+
+_not_seen(name) := "its bucket is not known at plan time; judged as restricted" if {
+	types.is_unknown(name)
+} else := sprintf("bucket '%s' was not seen in this deployment; judged as restricted", [name])
 
 _sid(sid) := sprintf(" (statement '%s')", [sid]) if sid != ""
 

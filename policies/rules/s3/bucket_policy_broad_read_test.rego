@@ -173,7 +173,56 @@ test_policy_linked_by_dependency_when_bucket_unknown if {
 
 test_policy_of_bucket_outside_stack_is_denied if {
 	some f in data.lockdown.rules.s3.bucket_policy_broad_read.deny with input as {"resources": [bucket_policy(doc(read("*")))]} with data.lockdown.config as cfg
-	contains(f.msg, "outside the stack")
+	contains(f.msg, "bucket 'data-bucket' was not seen in this deployment; judged as restricted")
+	not f.undecided
+}
+
+orphan_findings(principal) := found if {
+	found := data.lockdown.rules.s3.bucket_policy_broad_read.deny with input as {"resources": [bucket_policy(doc(read(principal)))]}
+		with data.lockdown.config as cfg
+}
+
+test_policy_of_bucket_not_seen_granting_an_organization_is_denied if {
+	c := {"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}
+	stmt := with_condition(read("*"), c)
+	count(data.lockdown.rules.s3.bucket_policy_broad_read.deny) == 1 with input as {"resources": [bucket_policy(doc(stmt))]}
+		with data.lockdown.config as cfg
+}
+
+test_policy_of_bucket_not_seen_granting_the_account_root_is_denied if {
+	count(orphan_findings({"AWS": "arn:aws:iam::111111111111:root"})) == 1
+}
+
+test_policy_of_bucket_not_seen_granting_another_account_is_denied if {
+	count(orphan_findings({"AWS": "222222222222"})) == 1
+}
+
+test_policy_of_bucket_not_seen_granting_an_allowed_reader_is_allowed if {
+	count(orphan_findings({"AWS": "arn:aws:iam::111111111111:role/reader"})) == 0
+}
+
+test_policy_of_public_bucket_once_seen_is_allowed if {
+	public := bucket({"data-classification": "public"})
+	count(data.lockdown.rules.s3.bucket_policy_broad_read.deny) == 0 with input as {"resources": [public, bucket_policy(doc(read("*")))]}
+		with data.lockdown.config as cfg
+}
+
+test_policy_of_bucket_whose_name_is_unknown_is_denied_undecided if {
+	p := object.union(bucket_policy(doc(read("*"))), {"properties": {"bucket": data.lockdown.lib.types.unknown}, "unknowns": ["bucket"]})
+	some f in data.lockdown.rules.s3.bucket_policy_broad_read.deny with input as {"resources": [p]} with data.lockdown.config as cfg
+	contains(f.msg, "its bucket is not known at plan time; judged as restricted")
+	f.undecided == true
+}
+
+test_unknown_policy_document_is_denied_undecided if {
+	p := object.union(bucket_policy(doc(read("*"))), {"properties": {"policy": data.lockdown.lib.types.unknown}, "unknowns": ["policy"]})
+	some f in data.lockdown.rules.s3.bucket_policy_broad_read.deny with input as {"resources": [restricted, p]} with data.lockdown.config as cfg
+	f.undecided == true
+}
+
+test_known_grant_is_not_undecided if {
+	some f in findings(read("*"))
+	not f.undecided
 }
 
 test_unparseable_policy_of_bucket_outside_stack_is_denied if {

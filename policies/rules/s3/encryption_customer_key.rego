@@ -10,6 +10,7 @@
 #   severity: high
 #   enforcement: mandatory
 #   scope: stack
+#   gate: stack
 #   remediation: >-
 #     Add an aws.s3.BucketServerSideEncryptionConfiguration with sseAlgorithm "aws:kms" and
 #     kmsMasterKeyId set to a customer managed aws.kms.Key (bucketKeyEnabled true).
@@ -44,11 +45,15 @@ import data.lockdown.lib.types
 deny contains violation if {
 	some b in data.lockdown.lib.classification.protected_buckets
 	problem := _problem(b)
-	violation := {
+	violation := types.undecided_when(_sse_unknown(b), {
 		"urn": b.urn,
 		"msg": sprintf("bucket '%s' (%s) %s", [b.name, classification.level(b), problem]),
-	}
+	})
 }
+
+default _sse_unknown(_) := false
+
+_sse_unknown(b) if s3.sse_unknown(b)
 
 _problem(b) := "has encryption settings that are not known at plan time" if {
 	s3.sse_unknown(b)

@@ -9,6 +9,7 @@
 #   severity: medium
 #   enforcement: mandatory
 #   scope: stack
+#   gate: stack
 #   remediation: >-
 #     Add an aws.s3.BucketLifecycleConfiguration rule with status "Enabled", an empty filter and
 #     expiration.days no greater than the limit.

@@ -8,6 +8,7 @@
 #   severity: high
 #   enforcement: mandatory
 #   scope: stack
+#   gate: stack
 #   remediation: Add an aws.s3.BucketOwnershipControls with rule.objectOwnership "BucketOwnerEnforced".
 #   frameworks:
 #     - "CIS AWS Foundations 2.1.4"
@@ -26,10 +27,10 @@ deny contains violation if {
 	some r in classification.subresources_of(b, "bucket_ownership_controls")
 	value := _ownership(r)
 	value != "BucketOwnerEnforced"
-	violation := {
+	violation := types.undecided_when(_undecided(r, value), {
 		"urn": r.urn,
 		"msg": sprintf("bucket '%s' (%s): object ownership is %s, not BucketOwnerEnforced, so ACLs stay enabled", [b.name, classification.level(b), _label(value)]),
-	}
+	})
 }
 
 # No ownership controls but an ACL resource: the program means to use ACLs on restricted data.
@@ -47,6 +48,12 @@ _ownership(r) := object.get(rule, "objectOwnership", "absent") if {
 	rule := types.prop(r, "rule", {})
 	is_object(rule)
 } else := "unknown"
+
+default _undecided(_, _) := false
+
+_undecided(_, value) if types.is_unknown(value)
+
+_undecided(r, _) if types.is_unknown(types.prop(r, "rule", {}))
 
 _label(v) := "not known at plan time" if types.is_unknown(v)
 

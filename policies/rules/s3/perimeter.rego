@@ -11,6 +11,7 @@
 #   severity: high
 #   enforcement: mandatory
 #   scope: stack
+#   gate: stack
 #   remediation: >-
 #     Add to the bucket policy a statement {"Effect": "Deny", "Principal": "*", "Action":
 #     ["s3:GetObject*", "s3:ListBucket*"], "Resource": [bucket ARN, bucket ARN + "/*"],
@@ -47,10 +48,10 @@ deny contains violation if {
 deny contains violation if {
 	some b in data.lockdown.lib.classification.protected_buckets
 	types.is_unknown(s3.bucket_name(b))
-	violation := {
+	violation := types.undecided({
 		"urn": b.urn,
 		"msg": sprintf("bucket '%s' (%s): its name is not known at plan time, so its perimeter cannot be checked", [b.name, classification.level(b)]),
-	}
+	})
 }
 
 # The read actions no perimeter Deny of the bucket covers.

@@ -40,10 +40,11 @@ deny contains violation if {
 	some r in types.resources_of(k)
 	weak := s3.pab_weak_flags(r)
 	count(weak) > 0
-	violation := {
+	known_weak := {f | some f in weak; not types.is_unknown(types.prop(r, f, null))}
+	violation := types.undecided_when(count(known_weak) == 0, {
 		"urn": r.urn,
 		"msg": sprintf("public access block '%s' does not set %s to true", [r.name, concat(", ", [_flag(r, f) | some f in weak])]),
-	}
+	})
 }
 
 _flag(r, f) := sprintf("%s (unknown at plan time)", [f]) if types.is_unknown(types.prop(r, f, null))

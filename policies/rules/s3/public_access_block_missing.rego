@@ -9,6 +9,7 @@
 #   severity: high
 #   enforcement: mandatory
 #   scope: stack
+#   gate: stack
 #   remediation: >-
 #     Add an aws.s3.BucketPublicAccessBlock for the bucket with all four flags true (or an
 #     account-level aws.s3.AccountPublicAccessBlock).

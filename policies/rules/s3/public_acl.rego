@@ -43,10 +43,10 @@ deny contains violation if {
 	some r in types.resources_of(k)
 	some key in ["acl", "accessControlPolicy", "grants"]
 	types.unknown_path(r, key)
-	violation := {
+	violation := types.undecided({
 		"urn": r.urn,
 		"msg": sprintf("%s '%s': its %s is not known at plan time, so its grantees cannot be checked", [_what(r), r.name, key]),
-	}
+	})
 }
 
 _what(r) := "bucket" if types.kind(r) == "bucket"

@@ -9,6 +9,7 @@
 #   severity: critical
 #   enforcement: mandatory
 #   scope: stack
+#   gate: analyze
 #   remediation: >-
 #     Replicate only to buckets of this stack or of an account in lockdown:accountIds, and state
 #     the destination account (destination.account).
@@ -31,10 +32,10 @@ deny contains violation if {
 	some b in data.lockdown.lib.classification.protected_buckets
 	some d in s3.replication_destinations(b)
 	problem := _problem(d)
-	violation := {
+	violation := types.undecided_when(_undecided(d), {
 		"urn": d.via_urn,
 		"msg": sprintf("bucket '%s' (%s) replicates its objects to %s", [b.name, classification.level(b), problem]),
-	}
+	})
 }
 
 _problem(d) := sprintf("%v in account %v, which is not one of ours", [d.bucket, d.account]) if {
@@ -51,6 +52,16 @@ _problem(d) := sprintf("%v in account %v, which is not one of ours", [d.bucket, 
 	d.account == null
 	types.is_unknown(d.bucket)
 	not _destination_in_stack(d)
+}
+
+# The destination's account or bucket is not known until the update (the unknown branches above).
+default _undecided(_) := false
+
+_undecided(d) if types.is_unknown(d.account)
+
+_undecided(d) if {
+	d.account == null
+	types.is_unknown(d.bucket)
 }
 
 _destination_in_stack(d) if {

@@ -8,6 +8,7 @@
 #   severity: medium
 #   enforcement: mandatory
 #   scope: stack
+#   gate: stack
 #   remediation: >-
 #     Add {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": [bucket ARN, bucket
 #     ARN + "/*"], "Condition": {"Bool": {"aws:SecureTransport": "false"}}} to the bucket policy.

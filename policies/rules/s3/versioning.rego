@@ -8,6 +8,7 @@
 #   severity: medium
 #   enforcement: advisory
 #   scope: stack
+#   gate: stack
 #   remediation: Add an aws.s3.BucketVersioning with versioningConfiguration.status "Enabled".
 #   fix_python: |-
 #     aws.s3.BucketVersioning(
@@ -26,15 +27,16 @@ import rego.v1
 
 import data.lockdown.lib.classification
 import data.lockdown.lib.s3
+import data.lockdown.lib.types
 
 deny contains violation if {
 	some b in data.lockdown.lib.classification.protected_buckets
 	status := s3.versioning_status(b)
 	status != "Enabled"
-	violation := {
+	violation := types.undecided_when(status == "unknown", {
 		"urn": b.urn,
 		"msg": sprintf("bucket '%s' (%s) does not have versioning enabled (%s)", [b.name, classification.level(b), _status(status)]),
-	}
+	})
 }
 
 _status("absent") := "no versioning configuration"

@@ -10,6 +10,7 @@
 #   severity: critical
 #   enforcement: mandatory
 #   scope: stack
+#   gate: stack
 #   remediation: Remove the principal from the setting, or add its account to accountIds if it really is one of the organization's own accounts.
 #   frameworks:
 #     - "SOC 2 CC6.1"

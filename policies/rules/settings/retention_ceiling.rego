@@ -9,6 +9,7 @@
 #   severity: high
 #   enforcement: mandatory
 #   scope: stack
+#   gate: stack
 #   remediation: Set maxRetentionDays to at most 90 and maxLogRetentionDays to at most 365.
 #   frameworks:
 #     - "SOC 2 C1.2"

@@ -10,6 +10,7 @@
 #   severity: critical
 #   enforcement: mandatory
 #   scope: stack
+#   gate: stack
 #   remediation: Keep classificationTag data-classification, defaultClassification restricted, and restricted and confidential in protectedClassifications; classify a store that is really public with its tag instead.
 #   frameworks:
 #     - "SOC 2 C1.1"

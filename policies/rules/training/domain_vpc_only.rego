@@ -27,7 +27,7 @@ deny contains violation if {
 	services.protected(domain)
 	value := types.prop(domain, "appNetworkAccessType", "PublicInternetOnly")
 	value != "VpcOnly"
-	violation := {"urn": domain.urn, "msg": message(domain, value)}
+	violation := types.undecided_when(types.is_unknown(value), {"urn": domain.urn, "msg": message(domain, value)})
 }
 
 message(domain, value) := sprintf("SageMaker domain '%s' has an appNetworkAccessType unknown at plan time, so its network access cannot be verified", [domain.name]) if {

@@ -26,7 +26,8 @@ deny contains violation if {
 	some model in types.resources_of("sagemaker_model")
 	not in_vpc(model)
 	types.prop(model, "enableNetworkIsolation", false) != true
-	violation := {"urn": model.urn, "msg": message(model)}
+	unknown := types.is_unknown(types.prop(model, "enableNetworkIsolation", false))
+	violation := types.undecided_when(unknown, {"urn": model.urn, "msg": message(model)})
 }
 
 in_vpc(model) if {

@@ -26,7 +26,7 @@ deny contains violation if {
 	services.protected(model)
 	value := types.prop(model, "enableNetworkIsolation", false)
 	value != true
-	violation := {"urn": model.urn, "msg": message(model, value)}
+	violation := types.undecided_when(types.is_unknown(value), {"urn": model.urn, "msg": message(model, value)})
 }
 
 message(model, value) := sprintf("SageMaker model '%s' has enableNetworkIsolation unknown at plan time, so its isolation cannot be verified", [model.name]) if {

@@ -35,11 +35,20 @@ deny contains violation if {
 
 problems(notebook) := {p | p := internet_problem(notebook)} | {p | p := subnet_problem(notebook)}
 
-internet_problem(notebook) := "has a directInternetAccess unknown at plan time, so its internet access cannot be verified" if {
+deny contains violation if {
+	some notebook in types.resources_of("sagemaker_notebook_instance")
+	services.protected(notebook)
 	types.is_unknown(types.prop(notebook, "directInternetAccess", "Enabled"))
-} else := sprintf("has direct internet access (directInternetAccess %s)", [value]) if {
+	violation := types.undecided({
+		"urn": notebook.urn,
+		"msg": sprintf("SageMaker notebook instance '%s' has a directInternetAccess unknown at plan time, so its internet access cannot be verified", [notebook.name]),
+	})
+}
+
+internet_problem(notebook) := sprintf("has direct internet access (directInternetAccess %s)", [value]) if {
 	value := types.prop(notebook, "directInternetAccess", "Enabled")
 	value != "Disabled"
+	not types.is_unknown(value)
 }
 
 subnet_problem(notebook) := "is not in a VPC (no subnetId)" if {

@@ -29,7 +29,7 @@ deny contains violation if {
 	not in_vpc(job)
 	isolation := types.prop(job, "enableNetworkIsolation", false)
 	isolation != true
-	violation := {"urn": job.urn, "msg": message(job, isolation)}
+	violation := types.undecided_when(types.is_unknown(isolation), {"urn": job.urn, "msg": message(job, isolation)})
 }
 
 in_vpc(job) if {
