@@ -28,7 +28,10 @@ OWNED = [
     POLICIES / "rules" / "kms",
     POLICIES / "readers",
 ]
-OWN_LIB = ["config", "types", "classification", "policy", "actions", "principals", "resources", "s3", "iam", "reads"]
+OWN_LIB = [
+    "config", "types", "classification", "policy", "actions", "principals", "resources", "s3", "iam", "reads",
+    "wildcard", "arn",
+]  # fmt: skip
 OWN = "111111111111"
 READER = f"arn:aws:iam::{OWN}:role/reader"
 CONFIG = {"allowedReaders": [READER], "accountIds": [OWN], "organizationId": "o-abc123", "keyAdministrators": []}

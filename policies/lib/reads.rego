@@ -6,6 +6,7 @@ package lockdown.lib.reads
 
 import rego.v1
 
+import data.lockdown.lib.wildcard
 import data.lockdown.lib.actions
 import data.lockdown.lib.classification
 import data.lockdown.lib.iam
@@ -186,26 +187,36 @@ _grant_entry(grant, owner) := {"grantee": group, "class": "public", "permission"
 _pattern_buckets(p) := {{"urn": u, "objects": contains(parts[1], "/")} |
 	parts := split(p, ":::")
 	count(parts) == 2
-	resources.wildcard_match(parts[0], "arn:aws:s3")
+	parts[0] == data.lockdown.lib.arn.s3_prefix
 	seg := split(parts[1], "/")[0]
 	not regex.match(`[*?]`, seg)
 	some u in classification.buckets_for_ref(seg)
 }
 
-# Wildcard bucket segments (arn:aws:s3:::data-*): matched against every bucket (rare).
-_pattern_buckets_wild(p) := {{"urn": b.urn, "objects": contains(parts[1], "/")} |
-	parts := split(p, ":::")
-	count(parts) == 2
-	resources.wildcard_match(parts[0], "arn:aws:s3")
-	seg := split(parts[1], "/")[0]
-	regex.match(`[*?]`, seg)
-	not _any_bucket_segment(seg)
+# Wildcards before the key (arn:aws:s3:::data-*, arn:*:s3:::b/*): matched against every
+# bucket (rare; "*" and other patterns of every bucket are identity_wide_s3_reads).
+_pattern_buckets_wild(p) := {{"urn": b.urn, "objects": objects} |
+	wildcard.has_wildcard(split(p, "/")[0])
+	not _any_bucket_pattern(p)
 	some b in data.lockdown.lib.classification.buckets
 	name := s3.bucket_name(b)
-	resources.wildcard_match(seg, name)
+	some objects in _hit_kinds(p, name)
 }
 
-_any_bucket_segment(seg) if resources.wildcard_match(seg, "lockdown-probe-a")
+# Whether a wildcard pattern names the bucket itself (false) and/or its objects (true).
+_hit_kinds(p, name) := {k |
+	some k in [true, false]
+	_hit_kind(p, name, k)
+}
+
+_hit_kind(p, name, true) if resources.pattern_covers_some_object(p, name)
+
+_hit_kind(p, name, false) if resources.pattern_covers_bucket(p, name)
+
+_any_bucket_pattern(p) if {
+	resources.pattern_covers_some_object(p, "lockdown-probe-a")
+	resources.pattern_covers_some_object(p, "zz-unrelated-probe-b")
+}
 
 # Identity read grants on named buckets: identity_bucket_reads[bucket urn] contains entry.
 # identity_bucket_reads, or an empty object when nothing matches (regorus leaves an empty partial object undefined).

@@ -125,3 +125,29 @@ test_kms_decrypt_on_one_key_is_allowed if {
 	stmt := {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "arn:aws:kms:eu-west-1:111111111111:key/1234"}
 	count(findings([fx.role("analyst"), fx.role_policy("analyst", [stmt])])) == 0
 }
+
+# Issue 12: a dotted bucket name and the GovCloud / China partitions are judged like plain ones.
+partitioned_bucket(partition, physical) := object.union(
+	fx.bucket("data", physical, {"data-classification": "restricted"}),
+	{"properties": {"bucket": physical, "arn": sprintf("arn:%s:s3:::%s", [partition, physical]), "tags": {"data-classification": "restricted"}}},
+)
+
+test_reads_are_denied_in_every_partition_and_for_dotted_names if {
+	every world in worlds {
+		b := partitioned_bucket(world[0], world[1])
+		every resource in [sprintf("arn:%s:s3:::%s/*", world), sprintf("arn:%s:s3:::%s*", [world[0], substring(world[1], 0, 4)]), "arn:*:s3:::*/*"] {
+			count(findings([b, fx.role("analyst"), fx.role_policy("analyst", [fx.s3_read(resource)])])) == 1
+		}
+	}
+}
+
+worlds := [["aws", "data-bucket"], ["aws", "keystrokes.corp.example"], ["aws-us-gov", "keystrokes.corp.example"], ["aws-cn", "data-bucket"]]
+
+test_reads_of_another_partition_or_by_the_reader_are_allowed if {
+	every world in worlds {
+		b := partitioned_bucket(world[0], world[1])
+		other := object.get({"aws": "aws-cn"}, world[0], "aws")
+		count(findings([b, fx.role("analyst"), fx.role_policy("analyst", [fx.s3_read(sprintf("arn:%s:s3:::%s/*", [other, world[1]]))])])) == 0
+		count(findings([b, fx.role("reader"), fx.role_policy("reader", [fx.s3_read(sprintf("arn:%s:s3:::%s/*", world))])])) == 0
+	}
+}
