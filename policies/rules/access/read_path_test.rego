@@ -20,3 +20,95 @@ test_function_url_with_iam_auth_or_an_idle_role_is_allowed if {
 	count(fx.findings(array.concat(fx.base, [fx.worker_role, fx.worker_read, function("arn:aws:iam::111111111111:role/worker"), url("AWS_IAM")]))) == 0
 	count(fx.findings(array.concat(fx.base, [fx.idle_role, function("arn:aws:iam::111111111111:role/idle"), url("NONE")]))) == 0
 }
+
+# --- Cognito identity pool -----------------------------------------------------------------
+
+pool_roles(unauth) := fx.res("aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment", "pool-roles", {
+	"identityPoolId": "eu-west-1:pool",
+	"roles": {"authenticated": "arn:aws:iam::111111111111:role/idle", "unauthenticated": unauth},
+})
+
+test_unauthenticated_cognito_role_that_reads_is_denied if {
+	some f in fx.findings(array.concat(fx.base, [fx.worker_role, fx.worker_read, fx.idle_role, pool_roles("arn:aws:iam::111111111111:role/worker")]))
+	f.principal == "any unauthenticated visitor of identity pool eu-west-1:pool"
+	contains(f.msg, "role 'worker' (it can read restricted data)")
+}
+
+test_unauthenticated_cognito_role_that_reads_nothing_is_allowed if {
+	count(fx.findings(array.concat(fx.base, [fx.worker_role, fx.worker_read, fx.idle_role, pool_roles("arn:aws:iam::111111111111:role/idle")]))) == 0
+}
+
+# --- OIDC trust ----------------------------------------------------------------------------
+
+github_trust(sub) := fx.doc([{
+	"Effect": "Allow",
+	"Principal": {"Federated": "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com"},
+	"Action": "sts:AssumeRoleWithWebIdentity",
+	"Condition": {
+		"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"},
+		"StringLike": {"token.actions.githubusercontent.com:sub": sub},
+	},
+}])
+
+test_oidc_trust_of_any_repository_is_denied if {
+	every sub in ["repo:*:ref:refs/heads/main", "repo:*", "*"] {
+		some f in fx.findings(array.concat(fx.base, [fx.role("worker", github_trust(sub)), fx.worker_read]))
+		f.principal == sprintf("any workload token.actions.githubusercontent.com issues a token to (subject %v)", [sub])
+	}
+}
+
+test_oidc_trust_pinned_to_one_repository_is_allowed if {
+	every sub in ["repo:corp/capture:ref:refs/heads/main", "repo:corp/capture:*"] {
+		count(fx.findings(array.concat(fx.base, [fx.role("worker", github_trust(sub)), fx.worker_read]))) == 0
+	}
+	count(fx.findings(array.concat(fx.base, [fx.role("idle", github_trust("repo:*"))]))) == 0
+}
+
+# --- Firehose HTTP endpoint ----------------------------------------------------------------
+
+stream(url, level) := fx.res("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", "keystrokes", {
+	"name": "keystrokes",
+	"destination": "http_endpoint",
+	"httpEndpointConfiguration": {"url": url, "name": "sink"},
+	"tags": {"data-classification": level},
+})
+
+test_firehose_to_an_http_endpoint_outside_aws_is_denied if {
+	some f in fx.findings(array.concat(fx.base, [stream("https://ingest.example.net/v1", "restricted")]))
+	f.principal == "whoever operates https://ingest.example.net/v1"
+}
+
+test_firehose_to_an_aws_endpoint_or_of_public_data_is_allowed if {
+	count(fx.findings(array.concat(fx.base, [stream("https://firehose.eu-west-1.amazonaws.com/x", "restricted")]))) == 0
+	count(fx.findings(array.concat(fx.base, [stream("https://ingest.example.net/v1", "public")]))) == 0
+}
+
+# --- Privilege escalation ------------------------------------------------------------------
+
+escalation(statement) := fx.res("aws:iam/rolePolicy:RolePolicy", "idle-escalate", {"role": "idle", "name": "idle-escalate", "policy": fx.doc([statement])})
+
+test_update_assume_role_policy_on_a_reader_role_is_denied if {
+	stmt := {"Effect": "Allow", "Action": "iam:UpdateAssumeRolePolicy", "Resource": "arn:aws:iam::111111111111:role/reader"}
+	some f in fx.findings(array.concat(fx.base, [fx.idle_role, escalation(stmt)]))
+	f.principal == "arn:aws:iam::111111111111:role/idle"
+	contains(f.msg, "may rewrite the trust policy of role 'reader'")
+}
+
+test_pass_role_of_a_reader_role_to_sagemaker_is_denied if {
+	stmt := {
+		"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::111111111111:role/*",
+		"Condition": {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}},
+	}
+	some f in fx.findings(array.concat(fx.base, [fx.idle_role, escalation(stmt)]))
+	contains(f.msg, "may pass to SageMaker or Lambda role 'reader'")
+}
+
+test_pass_role_of_other_roles_or_to_other_services_is_allowed if {
+	other := {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::111111111111:role/idle"}
+	count(fx.findings(array.concat(fx.base, [fx.idle_role, escalation(other)]))) == 0
+	ec2 := {
+		"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*",
+		"Condition": {"StringEquals": {"iam:PassedToService": "ec2.amazonaws.com"}},
+	}
+	count(fx.findings(array.concat(fx.base, [fx.idle_role, escalation(ec2)]))) == 0
+}
