@@ -11,7 +11,7 @@ edges contains e if {
 	stream.urn in data.lockdown.lib.services.protected_urns
 	types.prop(stream, "destination", "") == "http_endpoint"
 	config := types.prop(stream, "httpEndpointConfiguration", {})
-	url := object.get(config, "url", types.unknown)
+	url := object.get(config, "url", data.lockdown.lib.types.unknown)
 	not _inside_aws(url)
 	e := {
 		"kind": "firehose_http_endpoint",
