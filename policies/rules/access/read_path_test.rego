@@ -112,3 +112,51 @@ test_pass_role_of_other_roles_or_to_other_services_is_allowed if {
 	}
 	count(fx.findings(array.concat(fx.base, [fx.idle_role, escalation(ec2)]))) == 0
 }
+
+# --- Identity policy naming a restricted log group ------------------------------------------
+
+log_group(level) := fx.res("aws:cloudwatch/logGroup:LogGroup", "capture-logs", {"name": "capture", "tags": {"data-classification": level}})
+
+log_read(resource) := fx.res("aws:iam/rolePolicy:RolePolicy", "idle-logs", {"role": "idle", "name": "idle-logs", "policy": fx.doc([{
+	"Effect": "Allow",
+	"Action": ["logs:GetLogEvents", "logs:DescribeLogStreams"],
+	"Resource": resource,
+}])})
+
+test_identity_policy_reading_a_restricted_log_group_is_denied if {
+	every resource in ["arn:aws:logs:eu-west-1:111111111111:log-group:capture:*", "arn:aws:logs:eu-west-1:111111111111:log-group:cap*"] {
+		some f in fx.findings(array.concat(fx.base, [log_group("restricted"), fx.idle_role, log_read(resource)]))
+		f.principal == "arn:aws:iam::111111111111:role/idle"
+		contains(f.msg, "log group 'capture'")
+	}
+}
+
+test_identity_policy_reading_another_or_a_public_log_group_is_allowed if {
+	count(fx.findings(array.concat(fx.base, [log_group("restricted"), fx.idle_role, log_read("arn:aws:logs:eu-west-1:111111111111:log-group:other:*")]))) == 0
+	count(fx.findings(array.concat(fx.base, [log_group("public"), fx.idle_role, log_read("arn:aws:logs:eu-west-1:111111111111:log-group:capture:*")]))) == 0
+}
+
+# --- Replication into a bucket of the same account -------------------------------------------
+
+replica(level) := object.union(fx.res("aws:s3/bucket:Bucket", "replica", {"bucket": "replica-bucket", "tags": {"data-classification": level}}), {"id": "replica-bucket"})
+
+replication := fx.res("aws:s3/bucketReplicationConfig:BucketReplicationConfig", "data-replication", {
+	"bucket": "data-bucket",
+	"role": "arn:aws:iam::111111111111:role/replication",
+	"rules": [{"status": "Enabled", "destination": {"bucket": "arn:aws:s3:::replica-bucket", "account": "111111111111"}}],
+})
+
+test_replication_into_a_bucket_that_is_not_locked_down_is_denied if {
+	some f in fx.findings(array.concat(fx.base, [replica("internal"), replication]))
+	f.principal == "whoever can read bucket 'replica' (internal)"
+	contains(f.msg, "bucket 'data' replicates its objects into bucket 'replica', which is not locked down")
+}
+
+# The false alarm of issue 12: a locked-down replica of the same account is no finding, here
+# or in LD-S3-012.
+test_replication_into_a_locked_down_replica_is_allowed if {
+	resources := array.concat(fx.base, [replica("restricted"), replication])
+	count(fx.findings(resources)) == 0
+	count(data.lockdown.rules.s3.replication_cross_account.deny) == 0 with input as {"resources": resources}
+		with data.lockdown.config as fx.cfg
+}
