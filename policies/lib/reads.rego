@@ -232,8 +232,51 @@ _identity_bucket_reads[hit.urn] contains e if {
 	some p in stmt.resources
 	some hit in _pattern_buckets(p) | _pattern_buckets_wild(p)
 	_identity_reads(stmt, hit)
+	boundary_admits(g.principal, s3.bucket_name(data.lockdown.lib.classification.bucket_by_urn[hit.urn]))
 	e := _identity_entry(g, stmt)
 }
+
+# A permissions boundary caps what an identity's policies grant: a read counts only when the
+# identity has no boundary, or its boundary allows reading the bucket (or cannot be read:
+# fail closed). `name` is a bucket name; any_bucket for reads of every bucket.
+default boundary_admits(_, _) := false
+
+boundary_admits(p, _) if count(boundary_docs(p)) == 0
+
+boundary_admits(p, _) if {
+	some d in boundary_docs(p)
+	d.parsed.status != "ok"
+}
+
+boundary_admits(p, name) if {
+	name != any_bucket
+	some d in boundary_docs(p)
+	some stmt in d.parsed.statements
+	stmt.effect == "Allow"
+	reads_bucket(stmt, name)
+}
+
+boundary_admits(p, name) if {
+	name == any_bucket
+	some d in boundary_docs(p)
+	some stmt in d.parsed.statements
+	stmt.effect == "Allow"
+	actions.grants_any(stmt, data.lockdown.lib.actions.s3_read)
+	resources.applies_to_any_bucket(stmt)
+}
+
+# The marker for "reads of every bucket" in boundary_admits.
+any_bucket := "*every bucket*"
+
+# The parsed permissions boundary documents of an identity of the stack (none when it has no
+# boundary; none either for a boundary policy Lockdown cannot see, which then admits all).
+boundary_docs(p) := iam.attached_docs(r, arn) if {
+	p.urn != null
+	r := data.lockdown.lib.types.by_urn[p.urn]
+	arn := types.prop(r, "permissionsBoundary", null)
+	arn != null
+	arn != ""
+} else := []
 
 _identity_reads(stmt, hit) if {
 	hit.objects
@@ -267,6 +310,7 @@ identity_wide_s3_reads contains e if {
 	stmt.effect == "Allow"
 	actions.grants_any(stmt, data.lockdown.lib.actions.s3_read)
 	resources.applies_to_any_bucket(stmt)
+	boundary_admits(g.principal, any_bucket)
 	e := _identity_entry(g, stmt)
 }
 

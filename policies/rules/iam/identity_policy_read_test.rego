@@ -151,3 +151,37 @@ test_reads_of_another_partition_or_by_the_reader_are_allowed if {
 		count(findings([b, fx.role("reader"), fx.role_policy("reader", [fx.s3_read(sprintf("arn:%s:s3:::%s/*", world))])])) == 0
 	}
 }
+
+# Issue 12: a permissions boundary caps the identity's policies.
+bounded_role(boundary_arn) := object.union(fx.role("analyst"), {"properties": {
+	"name": "analyst",
+	"arn": "arn:aws:iam::111111111111:role/analyst",
+	"assumeRolePolicy": fx.trust({"Service": "sagemaker.amazonaws.com"}),
+	"permissionsBoundary": boundary_arn,
+}})
+
+boundary(statements) := fx.res("aws:iam/policy:Policy", "boundary", {"name": "boundary", "arn": "arn:aws:iam::111111111111:policy/boundary", "policy": fx.doc(statements)})
+
+test_read_within_a_permissions_boundary_that_allows_reads_is_denied if {
+	b := boundary([{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}])
+	count(findings([fx.data_bucket, bounded_role("arn:aws:iam::111111111111:policy/boundary"), b, fx.role_policy("analyst", [fx.s3_read("arn:aws:s3:::data-bucket/*")])])) == 1
+	count(findings([bounded_role("arn:aws:iam::111111111111:policy/boundary"), b, fx.role_policy("analyst", [fx.s3_read("*")])])) == 1
+}
+
+test_read_outside_a_permissions_boundary_that_blocks_reads_is_allowed if {
+	b := boundary([{"Effect": "Allow", "Action": ["logs:PutLogEvents", "s3:PutObject"], "Resource": "*"}])
+	count(findings([fx.data_bucket, bounded_role("arn:aws:iam::111111111111:policy/boundary"), b, fx.role_policy("analyst", [fx.s3_read("arn:aws:s3:::data-bucket/*")])])) == 0
+	count(findings([bounded_role("arn:aws:iam::111111111111:policy/boundary"), b, fx.role_policy("analyst", [fx.s3_read("*")])])) == 0
+}
+
+test_customer_managed_policy_attached_to_a_user_is_denied if {
+	p := fx.res("aws:iam/policy:Policy", "read-data", {"name": "read-data", "arn": "arn:aws:iam::111111111111:policy/read-data", "policy": fx.doc([fx.s3_read("arn:aws:s3:::data-bucket/*")])})
+	u := fx.res("aws:iam/user:User", "bob", {"name": "bob", "arn": "arn:aws:iam::111111111111:user/bob"})
+	every a in [
+		fx.res("aws:iam/userPolicyAttachment:UserPolicyAttachment", "bob-read", {"user": "bob", "policyArn": "arn:aws:iam::111111111111:policy/read-data"}),
+		fx.res("aws:iam/policyAttachment:PolicyAttachment", "bob-read", {"users": ["bob"], "policyArn": "arn:aws:iam::111111111111:policy/read-data"}),
+	] {
+		some f in findings([fx.data_bucket, p, u, a])
+		contains(f.msg, "policy read-data attached to user bob lets arn:aws:iam::111111111111:user/bob read bucket 'data'")
+	}
+}
