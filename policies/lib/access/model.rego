@@ -20,7 +20,12 @@ package lockdown.lib.access
 
 import rego.v1
 
+import data.lockdown.lib.actions
+import data.lockdown.lib.classification
 import data.lockdown.lib.iam
+import data.lockdown.lib.reads
+import data.lockdown.lib.resources
+import data.lockdown.lib.s3
 import data.lockdown.lib.types
 
 # Every edge of every registered kind.
@@ -69,3 +74,38 @@ _role_entry(u) := {"urn": u, "name": types.prop(data.lockdown.lib.types.by_urn[u
 
 # A short description of a reader role for messages.
 role_label(role) := sprintf("role '%v' (%v)", [role.name, role.why])
+
+# What an Allow statement of an identity-style policy (a permission set's, say) reads of the
+# protected data, as labels: "every bucket", "bucket 'x' (restricted)", "every log group".
+statement_reads(stmt) := {label |
+	stmt.effect == "Allow"
+	some label in array.concat(_wide_reads(stmt), _bucket_reads(stmt))
+}
+
+_wide_reads(stmt) := [label |
+	some check in [
+		["every bucket", data.lockdown.lib.actions.s3_read, "bucket"],
+		["every key", data.lockdown.lib.actions.kms_decrypt, "key"],
+		["every log group", data.lockdown.lib.actions.logs_read, "log"],
+	]
+	actions.grants_any(stmt, check[1])
+	_applies_to_every(stmt, check[2])
+	label := check[0]
+]
+
+_applies_to_every(stmt, "bucket") if resources.applies_to_any_bucket(stmt)
+
+_applies_to_every(stmt, "key") if resources.applies_to_any_key(stmt)
+
+_applies_to_every(stmt, "log") if resources.applies_to_any_log_group(stmt)
+
+_bucket_reads(stmt) := [sprintf("bucket '%v' (%v)", [b.name, classification.level(b)]) |
+	not stmt.uses_not_resource
+	some p in stmt.resources
+	parts := split(p, ":::")
+	count(parts) == 2
+	some u in classification.buckets_for_ref(split(parts[1], "/")[0])
+	b := data.lockdown.lib.classification.bucket_by_urn[u]
+	classification.is_protected(b)
+	reads.reads_bucket(stmt, s3.bucket_name(b))
+]

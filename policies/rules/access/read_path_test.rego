@@ -160,3 +160,30 @@ test_replication_into_a_locked_down_replica_is_allowed if {
 	count(data.lockdown.rules.s3.replication_cross_account.deny) == 0 with input as {"resources": resources}
 		with data.lockdown.config as fx.cfg
 }
+
+# --- IAM Identity Center permission sets ---------------------------------------------------
+
+permission_set := fx.res("aws:ssoadmin/permissionSet:PermissionSet", "analysts", {"name": "Analysts", "arn": "arn:aws:sso:::permissionSet/ssoins-1/ps-1"})
+
+set_inline(statements) := fx.res("aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy", "analysts-inline", {
+	"permissionSetArn": "arn:aws:sso:::permissionSet/ssoins-1/ps-1",
+	"inlinePolicy": fx.doc(statements),
+})
+
+set_managed(arn) := fx.res("aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment", "analysts-managed", {
+	"permissionSetArn": "arn:aws:sso:::permissionSet/ssoins-1/ps-1",
+	"managedPolicyArn": arn,
+})
+
+test_permission_set_granting_reads_is_denied if {
+	some f in fx.findings(array.concat(fx.base, [permission_set, set_inline([{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::data-bucket/*"}])]))
+	f.principal == "every user and group assigned permission set 'Analysts'"
+	contains(f.msg, "can read bucket 'data' (restricted)")
+	some g in fx.findings(array.concat(fx.base, [permission_set, set_managed("arn:aws:iam::aws:policy/ReadOnlyAccess")]))
+	contains(g.msg, "every bucket")
+}
+
+test_permission_set_without_reads_is_allowed if {
+	count(fx.findings(array.concat(fx.base, [permission_set, set_inline([{"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::data-bucket/*"}])]))) == 0
+	count(fx.findings(array.concat(fx.base, [permission_set, set_managed("arn:aws:iam::aws:policy/job-function/Billing")]))) == 0
+}
