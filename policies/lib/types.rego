@@ -92,6 +92,9 @@ kinds := {
 	"aws:ssoadmin/permissionSet:PermissionSet": "sso_permission_set",
 	"aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy": "sso_permission_set_inline_policy",
 	"aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment": "sso_managed_policy_attachment",
+	"aws:cloudfront/distribution:Distribution": "cloudfront_distribution",
+	"aws:s3control/accessGrant:AccessGrant": "s3_access_grant",
+	"aws:s3control/accessGrantsLocation:AccessGrantsLocation": "s3_access_grants_location",
 }
 
 # The kind of a resource record; undefined for types Lockdown does not evaluate.

@@ -187,3 +187,40 @@ test_permission_set_without_reads_is_allowed if {
 	count(fx.findings(array.concat(fx.base, [permission_set, set_inline([{"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::data-bucket/*"}])]))) == 0
 	count(fx.findings(array.concat(fx.base, [permission_set, set_managed("arn:aws:iam::aws:policy/job-function/Billing")]))) == 0
 }
+
+# --- CloudFront with origin access control ---------------------------------------------------
+
+distribution(cache) := fx.res("aws:cloudfront/distribution:Distribution", "cdn", {
+	"origins": [{"originId": "data", "domainName": "data-bucket.s3.eu-west-1.amazonaws.com", "originAccessControlId": "E2OAC"}],
+	"defaultCacheBehavior": object.union({"targetOriginId": "data", "viewerProtocolPolicy": "https-only"}, cache),
+})
+
+test_cloudfront_serving_a_restricted_bucket_to_any_viewer_is_denied if {
+	some f in fx.findings(array.concat(fx.base, [distribution({})]))
+	f.principal == "anyone on the internet"
+	contains(f.msg, "distribution 'cdn' reads bucket 'data'")
+}
+
+test_cloudfront_with_signed_urls_only_is_allowed if {
+	count(fx.findings(array.concat(fx.base, [distribution({"trustedKeyGroups": ["kg-1"]})]))) == 0
+}
+
+# --- S3 Access Grants ----------------------------------------------------------------------
+
+location := fx.res("aws:s3control/accessGrantsLocation:AccessGrantsLocation", "data-location", {"accessGrantsLocationId": "loc-1", "locationScope": "s3://data-bucket/*"})
+
+grant(arn) := fx.res("aws:s3control/accessGrant:AccessGrant", "analyst-grant", {
+	"accessGrantsLocationId": "loc-1",
+	"permission": "READ",
+	"grantee": {"granteeType": "IAM", "granteeIdentifier": arn},
+})
+
+test_access_grant_to_a_non_reader_is_denied if {
+	some f in fx.findings(array.concat(fx.base, [location, grant("arn:aws:iam::111111111111:role/analyst")]))
+	f.principal == "iam arn:aws:iam::111111111111:role/analyst"
+	contains(f.msg, "gives READ on s3://data-bucket/*")
+}
+
+test_access_grant_to_the_allowed_reader_is_allowed if {
+	count(fx.findings(array.concat(fx.base, [location, grant(fx.reader)]))) == 0
+}
