@@ -9,7 +9,8 @@
 #    "urn":       the resource that opens the path (where the finding is reported),
 #    "principal": a concrete principal the path admits ("anyone on the internet"),
 #    "allowed":   true only when that principal is an allowed reader,
-#    "store":     what it can read ("role 'x', which can read restricted data"),
+#    "store":     what it can read ("bucket 'x' (restricted)", "what role 'y' reads"),
+#    "store_urn": the store reached, when the path names one (optional),
 #    "path":      the steps, statement by statement, as short sentences}
 # The rule LD-ACCESS-001 (rules/access/read_path.rego) reports every edge that is not allowed.
 #

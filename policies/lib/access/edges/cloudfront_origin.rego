@@ -22,6 +22,7 @@ edges contains e if {
 		"urn": d.urn,
 		"principal": "anyone on the internet",
 		"allowed": false,
+		"store_urn": b.urn,
 		"store": sprintf("bucket '%v' (%v)", [b.name, classification.level(b)]),
 		"path": [
 			sprintf("distribution '%v' reads bucket '%v' through its origin access control or identity", [d.name, b.name]),

@@ -24,6 +24,7 @@ edges contains e if {
 		"urn": g.via_urn,
 		"principal": _label(g.principal),
 		"allowed": false,
+		"store_urn": group.urn,
 		"store": sprintf("log group '%v'", [types.prop(group, "name", group.name)]),
 		"path": [sprintf("%v grants %v on %v", [g.via, actions.display_list(reads), p])],
 	}

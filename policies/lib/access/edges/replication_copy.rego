@@ -21,6 +21,7 @@ edges contains e if {
 		"urn": d.via_urn,
 		"principal": sprintf("whoever can read bucket '%v' (%v)", [dest.name, classification.level(dest)]),
 		"allowed": false,
+		"store_urn": b.urn,
 		"store": sprintf("bucket '%v' (%v)", [b.name, classification.level(b)]),
 		"path": [sprintf("bucket '%v' replicates its objects into bucket '%v', which is not locked down", [b.name, dest.name])],
 	}

@@ -21,6 +21,7 @@ edges contains e if {
 		"urn": g.urn,
 		"principal": _label(grantee),
 		"allowed": false,
+		"store_urn": b.urn,
 		"store": sprintf("bucket '%v' (%v)", [b.name, classification.level(b)]),
 		"path": [sprintf("access grant '%v' gives %v on %v", [g.name, types.prop(g, "permission", "READ"), _scope(g)])],
 	}
