@@ -47,6 +47,9 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+
+import environments  # noqa: E402
 
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 STACK, PROJECT = "bench", "capture-pipeline"
@@ -238,15 +241,6 @@ def _group(index: int) -> list[dict[str, Any]]:
 
 def synthetic_preview(resources: int) -> dict[str, Any]:
     """A ``pulumi preview --json`` document with about ``resources`` resources."""
-    root = {"urn": ROOT_URN, "custom": False, "type": "pulumi:pulumi:Stack", "inputs": {}, "outputs": {}}
-    provider = {
-        "urn": PROVIDER_URN,
-        "custom": True,
-        "type": "pulumi:providers:aws",
-        "id": UNKNOWN,
-        "inputs": {"region": "eu-west-1", "version": "7.11.0"},
-        "outputs": {"region": "eu-west-1", "version": "7.11.0"},
-    }
     # One trail records S3 data events of every bucket ("arn:aws:s3" selects all of them).
     trail = _step(
         "aws:cloudtrail/trail:Trail",
@@ -271,11 +265,7 @@ def synthetic_preview(resources: int) -> dict[str, Any]:
         {"arn": UNKNOWN, "id": UNKNOWN, "homeRegion": UNKNOWN},
         [],
     )
-    steps = [
-        {"op": "create", "urn": ROOT_URN, "newState": root, "detailedDiff": None},
-        {"op": "create", "urn": PROVIDER_URN, "newState": provider, "detailedDiff": None},
-        trail,
-    ]
+    steps = [*environments.stack_steps(), trail]
     index = 0
     while len(steps) < resources:
         steps.extend(_group(index))

@@ -450,9 +450,8 @@ def settings(environments: int) -> dict[str, Any]:
 # ---------------------------------------------------------------- pulumi preview --json
 
 
-def preview(count: int) -> dict[str, Any]:
-    """A ``pulumi preview --json`` document of about ``count`` resources."""
-    found, environments = resources(count)
+def stack_steps() -> list[dict[str, Any]]:
+    """The preview steps of the stack itself and of its default AWS provider."""
     root = {"urn": ROOT_URN, "custom": False, "type": "pulumi:pulumi:Stack", "inputs": {}, "outputs": {}}
     provider = {
         "urn": PROVIDER_URN,
@@ -462,10 +461,16 @@ def preview(count: int) -> dict[str, Any]:
         "inputs": {"region": REGION, "version": "7.11.0"},
         "outputs": {"region": REGION, "version": "7.11.0"},
     }
-    steps = [
+    return [
         {"op": "create", "urn": ROOT_URN, "newState": root, "detailedDiff": None},
         {"op": "create", "urn": PROVIDER_URN, "newState": provider, "detailedDiff": None},
     ]
+
+
+def preview(count: int) -> dict[str, Any]:
+    """A ``pulumi preview --json`` document of about ``count`` resources."""
+    found, environments = resources(count)
+    steps = stack_steps()
     for type_, name, inputs, outputs, deps in found:
         state = {
             "urn": urn(type_, name),
