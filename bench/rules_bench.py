@@ -1,6 +1,7 @@
 """Benchmark: Rego evaluation alone (no process start, no file parsing) at 1,000 / 5,000 / 10,000 resources.
 
-The stacks are the synthetic previews of ``bench/check_bench.py`` (same generator), loaded
+The stacks are the synthetic previews of ``bench/check_bench.py`` (same generators: ``--shape
+groups`` or ``environments``), loaded
 into records once; the embedded engine is loaded once. Each size is timed as one
 ``engine.evaluate`` (all rules in one pass; above 2,000 resources half of them in a forked
 worker), best of ``--repeat`` runs, in wall and CPU seconds (CPU time of this process and
@@ -9,7 +10,8 @@ largest size, each rule is evaluated alone (``rules=(rule,)``) and the slowest o
 printed: a rule's cost includes the library indexes it needs, so rules that share an
 index each pay for it here, while the one-pass evaluation pays for it once.
 
-Usage: ``python bench/rules_bench.py [--sizes 1000,5000,10000] [--repeat 3] [--top 10] [--policies DIR]``
+Usage: ``python bench/rules_bench.py [--sizes 1000,5000,10000] [--repeat 3] [--top 10] [--policies DIR]
+[--shape groups|environments]``
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
 from check_bench import synthetic_preview  # noqa: E402
+from environments import preview as environments_preview  # noqa: E402
 
 from lockdown.engine import load_engine  # noqa: E402
 from lockdown.loaders.preview import load_preview  # noqa: E402
@@ -53,10 +56,11 @@ def timed(action: Callable[[], Any], repeat: int) -> tuple[float, float, Any]:
     return min(walls), min(cpus), value
 
 
-def load_stack(size: int, workdir: Path) -> tuple[list[Any], dict[str, Any]]:
+def load_stack(size: int, workdir: Path, shape: str = "groups") -> tuple[list[Any], dict[str, Any]]:
     """The records and resolved settings of a synthetic preview of ``size`` resources."""
     preview = workdir / f"preview-{size}.json"
-    preview.write_text(json.dumps(synthetic_preview(size)))
+    maker = environments_preview if shape == "environments" else synthetic_preview
+    preview.write_text(json.dumps(maker(size)))
     loaded = load_preview(preview)
     return loaded.resources, resolve(loaded.config)
 
@@ -77,6 +81,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (best is kept)")
     parser.add_argument("--top", type=int, default=10, help="slowest rules to print (0: none)")
     parser.add_argument("--policies", default=None, help="policy directory (default: the repository's)")
+    parser.add_argument("--shape", default="groups", choices=["groups", "environments"], help="stack shape")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
 
@@ -86,7 +91,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="lockdown-rules-bench-") as tmp:
         largest: tuple[list[Any], dict[str, Any]] | None = None
         for size in sizes:
-            resources, settings = load_stack(size, Path(tmp))
+            resources, settings = load_stack(size, Path(tmp), args.shape)
             run = partial(engine.evaluate, resources, settings)
             wall, cpu, result = timed(run, args.repeat)
             per_k = cpu / size * 1000 * 1000

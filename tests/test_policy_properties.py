@@ -3,7 +3,9 @@
 Hypothesis builds statements from the forms issue 5 names (every Principal form, NotPrincipal,
 narrowing and non-narrowing conditions, wildcard actions, NotAction, Allow/Deny, resources of
 this and other buckets) and checks the real Rego rule LD-S3-001 against a small, independent
-Python oracle of IAM semantics.
+Python oracle of IAM semantics. Each example runs in one of several worlds (issue 12): a plain
+bucket name or a dotted one, in the aws, aws-us-gov or aws-cn partition; resource patterns are
+written with placeholders {B} (the bucket) and {P} (the world's partition).
 """
 
 from __future__ import annotations
@@ -27,6 +29,13 @@ FOREIGN = "222222222222"
 READER = f"arn:aws:iam::{OWN}:role/reader"
 ANALYST = f"arn:aws:iam::{OWN}:role/analyst"
 BUCKET = "data-bucket"
+# (bucket name, partition) pairs every statement is judged in.
+WORLDS = [
+    ("data-bucket", "aws"),
+    ("keystrokes.corp.example", "aws"),
+    ("keystrokes.corp.example", "aws-us-gov"),
+    ("data-bucket", "aws-cn"),
+]
 CONFIG = {"allowedReaders": [READER], "accountIds": [OWN], "organizationId": "o-abc123"}
 
 # Every S3 action matching s3:GetObject* or s3:ListBucket* (the library's read set).
@@ -57,8 +66,9 @@ ACTIONS = [
     "s3:ListBucket", "s3:ListBucket*", "s3:List*", "s3:PutObject", "s3:DeleteObject", "kms:Decrypt",
 ]  # fmt: skip
 RESOURCES = [
-    f"arn:aws:s3:::{BUCKET}/*", f"arn:aws:s3:::{BUCKET}", "*", "arn:aws:s3:::other-bucket/*",
-    "arn:aws:s3:::data-*/*", f"arn:aws:s3:::{BUCKET}/private/*",
+    "arn:{P}:s3:::{B}/*", "arn:{P}:s3:::{B}", "*", "arn:{P}:s3:::other-bucket/*",
+    "arn:{P}:s3:::data-*/*", "arn:{P}:s3:::{B}/private/*", "arn:aws:s3:::{B}/*", "arn:*:s3:::{B}/*",
+    "arn:{P}:s3:::*.example/*", "arn:{P}:s3:::keystrokes*", "arn:{P}:s3:::*", "arn:aws-us-gov:s3:::{B}",
 ]  # fmt: skip
 CONDITIONS: dict[str, tuple[str, str, Any]] = {
     "vpce": ("StringEquals", "aws:SourceVpce", "vpce-1234"),
@@ -83,14 +93,26 @@ def engine() -> regorus.Engine:
     return eng
 
 
-def flagged(statements: list[dict[str, Any]]) -> bool:
+def render(value: Any, world: tuple[str, str]) -> Any:
+    """The statements with the world's bucket name and partition put in."""
+    bucket, partition = world
+    return json.loads(json.dumps(value).replace("{B}", bucket).replace("{P}", partition))
+
+
+def flagged(statements: list[dict[str, Any]], world: tuple[str, str] = (BUCKET, "aws")) -> bool:
     """Run LD-S3-001 on a restricted bucket carrying these statements."""
+    name, partition = world
+    statements = render(statements, world)
     bucket = {
         "urn": "urn:pulumi:dev::p::aws:s3/bucket:Bucket::data",
         "type": "aws:s3/bucket:Bucket",
         "name": "data",
-        "id": BUCKET,
-        "properties": {"bucket": BUCKET, "tags": {"data-classification": "restricted"}},
+        "id": name,
+        "properties": {
+            "bucket": name,
+            "arn": f"arn:{partition}:s3:::{name}",
+            "tags": {"data-classification": "restricted"},
+        },
         "dependencies": [],
         "unknowns": [],
     }
@@ -98,7 +120,7 @@ def flagged(statements: list[dict[str, Any]]) -> bool:
         "urn": "urn:pulumi:dev::p::aws:s3/bucketPolicy:BucketPolicy::data-policy",
         "type": "aws:s3/bucketPolicy:BucketPolicy",
         "name": "data-policy",
-        "properties": {"bucket": BUCKET, "policy": json.dumps({"Version": "2012-10-17", "Statement": statements})},
+        "properties": {"bucket": name, "policy": json.dumps({"Version": "2012-10-17", "Statement": statements})},
         "dependencies": [],
         "unknowns": [],
     }
@@ -125,18 +147,25 @@ def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def _reads(stmt: dict[str, Any]) -> bool:
-    resources = _as_list(stmt["Resource"])
-    some_object = any(
-        fnmatch.fnmatchcase(f"arn:aws:s3:::{BUCKET}/x", r) or r.startswith(f"arn:aws:s3:::{BUCKET}/") for r in resources
-    )
-    the_bucket = any(fnmatch.fnmatchcase(f"arn:aws:s3:::{BUCKET}", r) for r in resources)
+def _reads(stmt: dict[str, Any], world: tuple[str, str]) -> bool:
+    bucket_arn = "arn:{P}:s3:::{B}".replace("{P}", world[1]).replace("{B}", world[0])
+    resources = _as_list(render(stmt["Resource"], world))
+    some_object = any(fnmatch.fnmatchcase(f"{bucket_arn}/{key}", r) for r in resources for key in _keys(r))
+    the_bucket = any(fnmatch.fnmatchcase(bucket_arn, r) for r in resources)
     return bool((some_object and _granted(stmt, OBJECT_READS)) or (the_bucket and _granted(stmt, LIST_READS)))
 
 
-def widens(stmt: dict[str, Any]) -> bool:
-    """True when the statement lets someone beyond READER read the bucket."""
-    if stmt["Effect"] != "Allow" or not _reads(stmt):
+def _keys(pattern: str) -> set[str]:
+    """Object keys that some object the pattern matches must look like, if there is one: every
+    suffix of the pattern with `*` matching nothing and `?` one letter (a `*` may also absorb
+    the end of the bucket ARN: "arn:aws:s3:::*.example/*" matches "other/.example/x")."""
+    return {"x"} | {pattern[i:].replace("*", "").replace("?", "x") or "x" for i in range(len(pattern))}
+
+
+def widens(stmt: dict[str, Any], world: tuple[str, str] = (BUCKET, "aws")) -> bool:
+    """True when the statement lets someone beyond READER read the bucket (fnmatch's `*` and
+    `?` cross every character, as IAM's do)."""
+    if stmt["Effect"] != "Allow" or not _reads(stmt, world):
         return False
     conditions = stmt.get("Condition", {})
     pins = [
@@ -199,15 +228,21 @@ def statements(draw: st.DrawFn) -> dict[str, Any]:
 
 
 @settings(max_examples=250, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
-@given(statements())
-def test_statement_is_flagged_exactly_when_it_widens_the_reader_set(stmt: dict[str, Any]) -> None:
-    assert flagged([stmt]) == widens(stmt), json.dumps(stmt)
+@given(st.sampled_from(WORLDS), statements())
+def test_statement_is_flagged_exactly_when_it_widens_the_reader_set(
+    world: tuple[str, str], stmt: dict[str, Any]
+) -> None:
+    assert flagged([stmt], world) == widens(stmt, world), json.dumps([world, stmt])
 
 
 @settings(max_examples=80, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
-@given(statements(), statements())
-def test_a_deny_never_hides_a_broad_allow(first: dict[str, Any], second: dict[str, Any]) -> None:
-    assert flagged([first, second]) == (widens(first) or widens(second)), json.dumps([first, second])
+@given(st.sampled_from(WORLDS), statements(), statements())
+def test_a_deny_never_hides_a_broad_allow(
+    world: tuple[str, str], first: dict[str, Any], second: dict[str, Any]
+) -> None:
+    assert flagged([first, second], world) == (widens(first, world) or widens(second, world)), json.dumps(
+        [world, first, second]
+    )
 
 
 def test_oracle_agrees_on_known_cases() -> None:
@@ -217,3 +252,16 @@ def test_oracle_agrees_on_known_cases() -> None:
     assert widens({**base, "Principal": "*", "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}})
     assert not widens({**base, "Principal": {"AWS": READER}})
     assert not widens({**base, "Principal": "*", "Condition": {"ArnEquals": {"aws:PrincipalArn": [READER]}}})
+
+
+def test_dotted_and_partitioned_buckets_are_judged_like_plain_ones() -> None:
+    """A public read of "*" or of the bucket's own ARN is flagged in every world; the same grant
+    to the allowed reader, or to another partition's bucket of that name, is not."""
+    public = {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject"}
+    reader = {"Effect": "Allow", "Principal": {"AWS": READER}, "Action": "s3:GetObject"}
+    for world in WORLDS:
+        assert flagged([{**public, "Resource": "*"}], world), world
+        assert flagged([{**public, "Resource": "arn:{P}:s3:::{B}/*"}], world), world
+        assert not flagged([{**reader, "Resource": "arn:{P}:s3:::{B}/*"}], world), world
+        other = "aws-cn" if world[1] != "aws-cn" else "aws"
+        assert not flagged([{**public, "Resource": f"arn:{other}:s3:::{{B}}/*"}], world), world

@@ -8,6 +8,8 @@ package lockdown.lib.actions
 
 import rego.v1
 
+import data.lockdown.lib.wildcard
+
 # Every S3 action matching s3:GetObject* or s3:ListBucket*: reading objects or listing them.
 s3_read := {
 	"s3:getobject", "s3:getobjectacl", "s3:getobjectattributes", "s3:getobjectlegalhold",
@@ -66,7 +68,7 @@ display_list(set) := concat(", ", [display_name(a) | some a in sort(set)])
 sensitive_services := {"s3", "kms", "logs", "iam", "sts", "sagemaker", "firehose", "glue", "lakeformation", "cloudtrail"}
 
 # IAM wildcard match of a pattern against a concrete action, case-insensitive.
-matches(pattern, action) if glob.match(lower(pattern), [], lower(action))
+matches(pattern, action) if wildcard.match_ci(pattern, action)
 
 # True when the statement grants the concrete (lower-case) action: a literal or wildcard of
 # Action matches it, or, with NotAction, none of NotAction's patterns does.
@@ -82,21 +84,16 @@ grants(stmt, action) if {
 
 _matched(stmt, action) if action in stmt.action_patterns.literals
 
-# A "<prefix>*" wildcard matches an action that starts with the prefix, unless a "." follows
-# (glob.match's default delimiter): actions with a "." go through glob.
-_matched(stmt, action) if {
-	not contains(action, ".")
-	strings.any_prefix_match(action, _prefixes(stmt.action_patterns))
-}
+_matched(stmt, action) if strings.any_prefix_match(action, _prefixes(stmt.action_patterns))
 
 _matched(stmt, action) if {
-	some p in _globs_for(stmt.action_patterns, action)
-	glob.match(p, [], action)
+	some p in _globs(stmt.action_patterns)
+	wildcard.match(p, action)
 }
 
 # The concrete (lower-case) actions of `set` that the statement grants, by set operations:
 # literals by intersection, "<prefix>*" wildcards by prefix (one builtin per action), other
-# wildcards by glob over the set (glob.match is the costly builtin: about 13 µs a call).
+# wildcards with wildcard.match over the set (glob is the costly builtin: about 15 µs a call).
 granted(stmt, set) := _matched_set(stmt.action_patterns, set) if {
 	not stmt.uses_not_action
 } else := set - _matched_set(stmt.action_patterns, set)
@@ -105,32 +102,18 @@ _matched_set(ap, set) := ap.literals & set if {
 	count(ap.wildcards) == 0
 } else := ((ap.literals & set) | {a |
 	some a in set
-	strings.any_prefix_match(a, ap.prefixes)
+	strings.any_prefix_match(a, _prefixes(ap))
 }) | {a |
-	some p in ap.globs
+	some p in _globs(ap)
 	some a in set
-	glob.match(p, [], a)
-} if {
-	# Patterns split by policy.parse, and a set without "." (glob's delimiter, which "*" does
-	# not cross): checked once for the whole set.
-	ap.prefixes
-	not contains(concat("", set), ".")
-} else := (ap.literals & set) | {a |
-	some p in ap.wildcards
-	some a in set
-	glob.match(p, [], a)
+	wildcard.match(p, a)
 }
 
 # Patterns built by policy.parse carry their wildcards split (prefixes/globs); a statement
-# written by hand (tests) may carry only "wildcards": then every wildcard goes through glob.
+# written by hand (tests) may carry only "wildcards": then every wildcard is matched in full.
 _prefixes(ap) := object.get(ap, "prefixes", [])
 
-# The wildcards to try with glob for an action: the non-prefix ones, or all of them for an
-# action with a "." (where the prefix test is not glob's answer) or hand-written patterns.
-_globs_for(ap, action) := ap.globs if {
-	ap.globs
-	not contains(action, ".")
-} else := object.get(ap, "wildcards", [])
+_globs(ap) := object.get(ap, "globs", object.get(ap, "wildcards", []))
 
 # True when the statement grants at least one action of `set`.
 grants_any(stmt, set) if count(granted(stmt, set)) > 0

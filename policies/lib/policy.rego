@@ -131,20 +131,15 @@ _not_resource_patterns(v) := [] if {
 	v == null
 } else := _resource_patterns(_list(v))
 
-# Characters glob.match treats specially; a string without any is compared literally.
+# The IAM wildcard characters; a string without any is compared literally.
 _wildcard_chars := {"*": "", "?": ""}
 
-_glob_special_chars := {"[": "", "]": "", "{": "", "}": "", "\\": ""}
-
 # Action (or NotAction) patterns lower-cased and split into literals (a set, matched by lookup)
-# and wildcards (matched with glob). A pattern with characters IAM does not interpret as
-# wildcards ([ ] { } \) matches only itself, literally.
-#
-# The wildcards are further split once here, because glob.match costs about 13 µs a call in
-# regorus and matching is done against whole action sets, many times per statement:
+# and wildcards. The wildcards are further split once here, because glob costs about 15 µs a
+# call in regorus and matching is done against whole action sets, many times per statement:
 #   "prefixes"  the wildcards of the form "<prefix>*" with no other wildcard (s3:Get*, kms:*, *),
 #               as their prefixes: matched with strings.any_prefix_match, one builtin per action;
-#   "globs"     the other wildcards (s3:*Object, s3:Get?bject), matched with glob.
+#   "globs"     the other wildcards (s3:*Object, s3:Get?bject), matched with wildcard.match.
 # Most statements name literal actions only: one test on the joined list settles that.
 _action_patterns(list) := {"literals": {lower(a) | some a in list}, "wildcards": [], "prefixes": [], "globs": []} if {
 	every a in list {
@@ -156,18 +151,15 @@ _action_patterns(list) := {"literals": {lower(a) | some a in list}, "wildcards":
 	"literals": {lower(a) | some a in list; is_string(a); not contains(a, "*"); not contains(a, "?")},
 	"wildcards": wildcards,
 	"prefixes": prefixes,
-	"globs": [w | some w in wildcards; not trim_suffix(w, "*") in prefixes],
+	"globs": [w | some w in wildcards; not _is_prefix_form(w, prefixes)],
 } if {
 	wildcards := [lower(a) |
 		some a in list
 		is_string(a)
 		strings.replace_n(_wildcard_chars, a) != a
-		strings.replace_n(_glob_special_chars, a) == a
 	]
 
-	# "<prefix>*" with a prefix free of wildcards: glob.match of it is "starts with the prefix
-	# (and no "." after it: glob's default delimiter)". A prefix never contains a wildcard, so
-	# a wildcard whose trimmed form is not a prefix is one of the others.
+	# "<prefix>*" with a prefix free of wildcards matches exactly the actions starting with it.
 	prefixes := {b |
 		some w in wildcards
 		endswith(w, "*")
@@ -176,9 +168,14 @@ _action_patterns(list) := {"literals": {lower(a) | some a in list}, "wildcards":
 	}
 }
 
+_is_prefix_form(w, prefixes) if {
+	endswith(w, "*")
+	trim_suffix(w, "*") in prefixes
+}
+
 # Resource patterns: policy variables (${aws:username}) match anything, so they become "*";
-# other characters glob would interpret ([ ] { } \) become "?". Most lists hold plain ARNs:
-# one test on the joined list settles that.
+# every other character stays literal (wildcard.match escapes what glob would interpret).
+# Most lists hold plain ARNs: one test on the joined list settles that.
 _resource_patterns(list) := list if {
 	every x in list {
 		is_string(x)
@@ -187,14 +184,11 @@ _resource_patterns(list) := list if {
 	strings.replace_n(_resource_special_chars, joined) == joined
 } else := [_resource_pattern(x) | some x in list]
 
-_resource_special_chars := {"$": "", "[": "", "]": "", "{": "", "}": "", "\\": ""}
+_resource_special_chars := {"${": ""}
 
-_resource_pattern(x) := x if {
+_resource_pattern(x) := regex.replace(x, `\$\{[^}]*\}`, "*") if {
 	is_string(x)
-	not regex.match(`[$\[\]{}\\]`, x)
-} else := y if {
-	is_string(x)
-	y := regex.replace(regex.replace(x, `\$\{[^}]*\}`, "*"), `[\[\]{}\\]`, "?")
+	contains(x, "${")
 } else := x
 
 # One body with else: every body of a multi-body function is evaluated.

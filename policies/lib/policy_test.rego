@@ -55,26 +55,33 @@ test_principal_list_and_string_forms if {
 	{p.id | some p in s.principals} == {"arn:a", "*"}
 }
 
-# The wildcard split of parse (prefixes for "<prefix>*", globs for the rest) gives glob.match's
-# answers: "*" does not cross "." (glob's default delimiter), "?" and inner "*" still match.
-test_action_matching_follows_glob if {
+# The wildcard split of parse (prefixes for "<prefix>*", globs for the rest) gives IAM's
+# answers: "*" and "?" cross every character (".", ":" included), case-insensitively.
+test_action_matching_follows_iam if {
 	s := policy.parse({"Statement": {"Effect": "Allow", "Action": ["S3:Get*", "s3:*Tagging", "kms:Re?ncrypt*"], "Resource": "*"}}).statements[0]
 	s.action_patterns.prefixes == {"s3:get"}
 	s.action_patterns.globs == ["s3:*tagging", "kms:re?ncrypt*"]
-	actions.granted(s, {"s3:getobject", "s3:get.object", "s3:putobjecttagging", "kms:reencryptfrom", "kms:decrypt"}) == {"s3:getobject", "s3:putobjecttagging", "kms:reencryptfrom"}
+	actions.granted(s, {"s3:getobject", "s3:get.object", "s3:putobjecttagging", "kms:reencryptfrom", "kms:decrypt"}) == {"s3:getobject", "s3:get.object", "s3:putobjecttagging", "kms:reencryptfrom"}
 	actions.grants(s, "s3:getobjectacl")
-	not actions.grants(s, "s3:get.object")
-	every a in ["s3:getobject", "s3:get.object", "s3:putobjecttagging", "kms:reencryptto", "kms:decrypt"] {
-		grants_bool(s, a) == glob_any(s.action_patterns.wildcards, a)
+	actions.grants(s, "s3:get.object")
+	every a in ["s3:getobject", "s3:get.object", "s3:putobjecttagging", "kms:reencryptto", "kms:decrypt", "kms:re.ncryptfrom"] {
+		grants_bool(s, a) == iam_any(s.action_patterns.wildcards, a)
 	}
 }
 
-glob_any(patterns, a) if {
-	some p in patterns
-	glob.match(p, [], a)
+# Characters glob would interpret are literal in IAM.
+test_glob_characters_in_actions_are_literal if {
+	s := policy.parse({"Statement": {"Effect": "Allow", "Action": ["s3:Get[O]*"], "Resource": "*"}}).statements[0]
+	not actions.grants(s, "s3:getobject")
+	actions.grants(s, "s3:get[o]bject")
 }
 
-default glob_any(_, _) := false
+iam_any(patterns, a) if {
+	some p in patterns
+	regex.match(concat("", ["^", replace(replace(replace(p, ".", "\\."), "*", ".*"), "?", "."), "$"]), a)
+}
+
+default iam_any(_, _) := false
 
 grants_bool(s, a) if actions.grants(s, a)
 

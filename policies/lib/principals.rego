@@ -19,6 +19,7 @@ package lockdown.lib.principals
 
 import rego.v1
 
+import data.lockdown.lib.wildcard
 import data.lockdown.lib.config
 import data.lockdown.lib.types
 
@@ -65,7 +66,7 @@ _pinned_entry(e, pins, _) := pins if {
 } else := [e] if {
 	e.class in {"named", "cross_account"}
 	some p in pins
-	glob.match(p.principal, [], e.principal)
+	wildcard.match(p.principal, e.principal)
 } else := []
 
 _narrow_account_or_org(e, stmt) := e if {

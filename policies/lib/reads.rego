@@ -6,6 +6,7 @@ package lockdown.lib.reads
 
 import rego.v1
 
+import data.lockdown.lib.wildcard
 import data.lockdown.lib.actions
 import data.lockdown.lib.classification
 import data.lockdown.lib.iam
@@ -186,26 +187,36 @@ _grant_entry(grant, owner) := {"grantee": group, "class": "public", "permission"
 _pattern_buckets(p) := {{"urn": u, "objects": contains(parts[1], "/")} |
 	parts := split(p, ":::")
 	count(parts) == 2
-	resources.wildcard_match(parts[0], "arn:aws:s3")
+	parts[0] == data.lockdown.lib.arn.s3_prefix
 	seg := split(parts[1], "/")[0]
 	not regex.match(`[*?]`, seg)
 	some u in classification.buckets_for_ref(seg)
 }
 
-# Wildcard bucket segments (arn:aws:s3:::data-*): matched against every bucket (rare).
-_pattern_buckets_wild(p) := {{"urn": b.urn, "objects": contains(parts[1], "/")} |
-	parts := split(p, ":::")
-	count(parts) == 2
-	resources.wildcard_match(parts[0], "arn:aws:s3")
-	seg := split(parts[1], "/")[0]
-	regex.match(`[*?]`, seg)
-	not _any_bucket_segment(seg)
+# Wildcards before the key (arn:aws:s3:::data-*, arn:*:s3:::b/*): matched against every
+# bucket (rare; "*" and other patterns of every bucket are identity_wide_s3_reads).
+_pattern_buckets_wild(p) := {{"urn": b.urn, "objects": objects} |
+	wildcard.has_wildcard(split(p, "/")[0])
+	not _any_bucket_pattern(p)
 	some b in data.lockdown.lib.classification.buckets
 	name := s3.bucket_name(b)
-	resources.wildcard_match(seg, name)
+	some objects in _hit_kinds(p, name)
 }
 
-_any_bucket_segment(seg) if resources.wildcard_match(seg, "lockdown-probe-a")
+# Whether a wildcard pattern names the bucket itself (false) and/or its objects (true).
+_hit_kinds(p, name) := {k |
+	some k in [true, false]
+	_hit_kind(p, name, k)
+}
+
+_hit_kind(p, name, true) if resources.pattern_covers_some_object(p, name)
+
+_hit_kind(p, name, false) if resources.pattern_covers_bucket(p, name)
+
+_any_bucket_pattern(p) if {
+	resources.pattern_covers_some_object(p, "lockdown-probe-a")
+	resources.pattern_covers_some_object(p, "zz-unrelated-probe-b")
+}
 
 # Identity read grants on named buckets: identity_bucket_reads[bucket urn] contains entry.
 # identity_bucket_reads, or an empty object when nothing matches (regorus leaves an empty partial object undefined).
@@ -221,8 +232,51 @@ _identity_bucket_reads[hit.urn] contains e if {
 	some p in stmt.resources
 	some hit in _pattern_buckets(p) | _pattern_buckets_wild(p)
 	_identity_reads(stmt, hit)
+	boundary_admits(g.principal, s3.bucket_name(data.lockdown.lib.classification.bucket_by_urn[hit.urn]))
 	e := _identity_entry(g, stmt)
 }
+
+# A permissions boundary caps what an identity's policies grant: a read counts only when the
+# identity has no boundary, or its boundary allows reading the bucket (or cannot be read:
+# fail closed). `name` is a bucket name; any_bucket for reads of every bucket.
+default boundary_admits(_, _) := false
+
+boundary_admits(p, _) if count(boundary_docs(p)) == 0
+
+boundary_admits(p, _) if {
+	some d in boundary_docs(p)
+	d.parsed.status != "ok"
+}
+
+boundary_admits(p, name) if {
+	name != any_bucket
+	some d in boundary_docs(p)
+	some stmt in d.parsed.statements
+	stmt.effect == "Allow"
+	reads_bucket(stmt, name)
+}
+
+boundary_admits(p, name) if {
+	name == any_bucket
+	some d in boundary_docs(p)
+	some stmt in d.parsed.statements
+	stmt.effect == "Allow"
+	actions.grants_any(stmt, data.lockdown.lib.actions.s3_read)
+	resources.applies_to_any_bucket(stmt)
+}
+
+# The marker for "reads of every bucket" in boundary_admits.
+any_bucket := "*every bucket*"
+
+# The parsed permissions boundary documents of an identity of the stack (none when it has no
+# boundary; none either for a boundary policy Lockdown cannot see, which then admits all).
+boundary_docs(p) := iam.attached_docs(r, arn) if {
+	p.urn != null
+	r := data.lockdown.lib.types.by_urn[p.urn]
+	arn := types.prop(r, "permissionsBoundary", null)
+	arn != null
+	arn != ""
+} else := []
 
 _identity_reads(stmt, hit) if {
 	hit.objects
@@ -256,6 +310,7 @@ identity_wide_s3_reads contains e if {
 	stmt.effect == "Allow"
 	actions.grants_any(stmt, data.lockdown.lib.actions.s3_read)
 	resources.applies_to_any_bucket(stmt)
+	boundary_admits(g.principal, any_bucket)
 	e := _identity_entry(g, stmt)
 }
 

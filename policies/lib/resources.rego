@@ -8,37 +8,21 @@ package lockdown.lib.resources
 
 import rego.v1
 
-# IAM wildcard match, case-sensitive. Statement patterns are normalized at parse time
-# (policy variables become "*", glob-special characters "?"), so glob is safe here.
-# A pattern without any character glob interprets is compared directly (glob.match costs about
-# 13 µs a call in regorus, and most resource patterns are plain ARNs).
-wildcard_match(pattern, value) := pattern == value if {
-	is_string(pattern)
-	strings.replace_n(_glob_chars, pattern) == pattern
-} else := glob.match(pattern, [], value)
+import data.lockdown.lib.arn
+import data.lockdown.lib.wildcard
 
-_glob_chars := {"*": "", "?": "", "[": "", "]": "", "{": "", "}": "", "\\": ""}
+# Resource patterns are matched with wildcard.match (IAM semantics, case-sensitive) against
+# ARNs built in the stack's partition (lib/arn.rego).
+bucket_arn(name) := arn.bucket(name)
 
-bucket_arn(name) := concat("", ["arn:aws:s3:::", name])
-
-# A pattern that can match some object of the bucket named `name`.
-pattern_covers_some_object(p, name) := true if {
-	wildcard_match(p, concat("", ["arn:aws:s3:::", name, "/*"]))
-} else := true if {
-	# arn:<partition>:s3:::<bucket pattern>/<key pattern>
-	contains(p, ":::")
-	parts := split(p, ":::")
-	count(parts) == 2
-	wildcard_match(parts[0], "arn:aws:s3")
-	rest := parts[1]
-	contains(rest, "/")
-	wildcard_match(split(rest, "/")[0], name)
-}
+# A pattern that can match some object of the bucket named `name`: some string
+# "<bucket ARN>/<key>" matches it (wildcard.matches_some_extension).
+pattern_covers_some_object(p, name) if wildcard.matches_some_extension(p, concat("", [arn.bucket(name), "/"]))
 
 # A pattern that matches every object of the bucket (arn:aws:s3:::b/*, arn:aws:s3:::*, *).
-pattern_covers_all_objects(p, name) if wildcard_match(p, concat("", ["arn:aws:s3:::", name, "/*"]))
+pattern_covers_all_objects(p, name) if wildcard.matches_every_extension(p, concat("", [arn.bucket(name), "/"]))
 
-pattern_covers_bucket(p, name) if wildcard_match(p, concat("", ["arn:aws:s3:::", name]))
+pattern_covers_bucket(p, name) if wildcard.match(p, arn.bucket(name))
 
 # The statement applies to some object of the bucket.
 applies_to_objects(stmt, name) if {
@@ -135,9 +119,9 @@ _service_wide_pattern(p, _, _) if p == "*"
 _service_wide_pattern(p, service, probe) if {
 	parts := split(p, ":")
 	count(parts) >= 6
-	wildcard_match(parts[0], "arn")
-	wildcard_match(parts[2], service)
-	wildcard_match(concat(":", array.slice(parts, 5, count(parts))), probe)
+	wildcard.match(parts[0], "arn")
+	wildcard.match(parts[2], service)
+	wildcard.match(concat(":", array.slice(parts, 5, count(parts))), probe)
 }
 
 # Access points: the statement applies to objects reached through the access point.
@@ -151,12 +135,12 @@ applies_to_access_point(stmt, _, _) if stmt.uses_not_resource
 
 _ap_pattern(p, ap_arn, _) if {
 	is_string(ap_arn)
-	wildcard_match(p, concat("", [ap_arn, "/object/x"]))
+	wildcard.matches_some_extension(p, concat("", [ap_arn, "/object/"]))
 }
 
 _ap_pattern(p, ap_arn, _) if {
 	is_string(ap_arn)
-	wildcard_match(p, ap_arn)
+	wildcard.match(p, ap_arn)
 }
 
 _ap_pattern(p, _, ap_name) if {

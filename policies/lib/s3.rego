@@ -7,6 +7,8 @@ package lockdown.lib.s3
 
 import rego.v1
 
+import data.lockdown.lib.wildcard
+import data.lockdown.lib.arn
 import data.lockdown.lib.actions
 import data.lockdown.lib.classification
 import data.lockdown.lib.policy
@@ -125,25 +127,25 @@ _resource_facts(s, name) := {"some_objects": true, "all_objects": true, "bucket"
 	# covers every object and not the bucket, the bucket ARN covers the bucket and no object:
 	# the same facts as matching each pattern below, without a function call per pattern.
 	strings.replace_n(_name_special_chars, name) == name
-	objects := concat("", ["arn:aws:s3:::", name, "/*"])
-	bucket := concat("", ["arn:aws:s3:::", name])
+	objects := arn.objects(name)
+	bucket := arn.bucket(name)
 	count([p | some p in s.resources; p != objects; p != bucket]) == 0
 } else := {
 	"some_objects": count([1 | some m in matches; m.some]) > 0,
 	"all_objects": count([1 | some m in matches; m.all]) > 0,
 	"bucket": count([1 | some m in matches; m.bucket]) > 0,
 } if {
-	objects := concat("", ["arn:aws:s3:::", name, "/*"])
-	bucket := concat("", ["arn:aws:s3:::", name])
+	objects := arn.objects(name)
+	bucket := arn.bucket(name)
 	matches := [_pattern_facts(p, name, objects, bucket) | some p in s.resources]
 }
 
 _name_special_chars := {"*": "", "?": "", "[": "", "]": "", "{": "", "}": "", "\\": "", "/": "", ":": ""}
 
 # One pattern: it covers every object (then some object too), some object, the bucket.
-_pattern_facts(p, name, objects, bucket) := {"all": true, "some": true, "bucket": resources.wildcard_match(p, bucket)} if {
-	resources.wildcard_match(p, objects)
-} else := {"all": false, "some": _covers_some_object(p, name), "bucket": resources.wildcard_match(p, bucket)}
+_pattern_facts(p, name, _, bucket) := {"all": true, "some": true, "bucket": wildcard.match(p, bucket)} if {
+	resources.pattern_covers_all_objects(p, name)
+} else := {"all": false, "some": _covers_some_object(p, name), "bucket": wildcard.match(p, bucket)}
 
 default _covers_some_object(_, _) := false
 

@@ -11,6 +11,7 @@ package lockdown.lib.services
 
 import rego.v1
 
+import data.lockdown.lib.arn
 import data.lockdown.lib.classification
 import data.lockdown.lib.config
 import data.lockdown.lib.types
@@ -126,14 +127,14 @@ trail_enabled(t) if types.prop(t, "enableLogging", true) != false
 bucket_arn(b) := arn if {
 	arn := types.prop(b, "arn", null)
 	usable(arn)
-} else := concat("", ["arn:aws:s3:::", name]) if {
+} else := arn.bucket(name) if {
 	name := types.prop(b, "bucket", null)
 	usable(name)
-} else := concat("", ["arn:aws:s3:::", b.id]) if {
+} else := arn.bucket(b.id) if {
 	usable(object.get(b, "id", null))
-} else := "arn:aws:s3:::{unknown}"
+} else := arn.bucket("{unknown}")
 
-bucket_arn_known(b) if bucket_arn(b) != "arn:aws:s3:::{unknown}"
+bucket_arn_known(b) if bucket_arn(b) != arn.bucket("{unknown}")
 
 # Buckets (URNs) that are the S3 destination of a trail: CloudTrail cannot usefully record
 # reads of its own log files into the same trail, so these are not expected among its data events.

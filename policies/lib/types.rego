@@ -84,6 +84,17 @@ kinds := {
 	"aws:glue/catalogDatabase:CatalogDatabase": "glue_catalog_database",
 	"aws:lakeformation/permissions:Permissions": "lakeformation_permissions",
 	"aws:lakeformation/dataLakeSettings:DataLakeSettings": "lakeformation_data_lake_settings",
+	# Front doors and identities the access model (lib/access) follows.
+	"aws:lambda/function:Function": "lambda_function",
+	"aws:lambda/functionUrl:FunctionUrl": "lambda_function_url",
+	"aws:cognito/identityPool:IdentityPool": "cognito_identity_pool",
+	"aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment": "cognito_identity_pool_roles",
+	"aws:ssoadmin/permissionSet:PermissionSet": "sso_permission_set",
+	"aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy": "sso_permission_set_inline_policy",
+	"aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment": "sso_managed_policy_attachment",
+	"aws:cloudfront/distribution:Distribution": "cloudfront_distribution",
+	"aws:s3control/accessGrant:AccessGrant": "s3_access_grant",
+	"aws:s3control/accessGrantsLocation:AccessGrantsLocation": "s3_access_grants_location",
 }
 
 # The kind of a resource record; undefined for types Lockdown does not evaluate.

@@ -33,6 +33,22 @@ _protected_buckets contains b if {
 	some b in data.lockdown.lib.classification.protected_buckets
 }
 
+# Every path of the access model (lib/access), so a reader listed here and an LD-ACCESS-001
+# finding always agree: the store is the one the path reaches when it names one, else the
+# resource that opens the path.
+readers contains entry if {
+	some e in data.lockdown.lib.access.all_edges
+	entry := {
+		"store": object.get(e, "store_urn", e.urn),
+		"store_name": e.store,
+		"store_kind": "access path",
+		"principal": e.principal,
+		"via": concat("; ", e.path),
+		"via_urn": e.urn,
+		"allowed": e.allowed,
+	}
+}
+
 # Buckets: bucket policies, access points, ACLs, identity policies.
 readers contains entry if {
 	some b in _protected_buckets

@@ -102,3 +102,15 @@ test_create_grant_for_aws_resource_only_is_not_a_reader if {
 	e.via == "key policy (kms:CreateGrant)"
 	not e.allowed
 }
+
+# The access model's paths are listed, as LD-ACCESS-001 reports them.
+test_access_model_paths_are_listed if {
+	worker := fx.res("aws:iam/role:Role", "worker", {"name": "worker", "arn": "arn:aws:iam::111111111111:role/worker"})
+	read := fx.res("aws:iam/rolePolicy:RolePolicy", "worker-read", {"role": "worker", "policy": json.marshal({"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})})
+	fn := fx.res("aws:lambda/function:Function", "api", {"name": "api", "role": "arn:aws:iam::111111111111:role/worker"})
+	url := fx.res("aws:lambda/functionUrl:FunctionUrl", "api-url", {"functionName": "api", "authorizationType": "NONE"})
+	some e in entries(array.concat(fx.stack, [worker, read, fn, url]))
+	e.principal == "anyone on the internet"
+	e.via == "function URL 'api-url' has authorizationType NONE; function 'api' runs as role 'worker'"
+	not e.allowed
+}

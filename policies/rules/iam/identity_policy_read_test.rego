@@ -125,3 +125,63 @@ test_kms_decrypt_on_one_key_is_allowed if {
 	stmt := {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "arn:aws:kms:eu-west-1:111111111111:key/1234"}
 	count(findings([fx.role("analyst"), fx.role_policy("analyst", [stmt])])) == 0
 }
+
+# Issue 12: a dotted bucket name and the GovCloud / China partitions are judged like plain ones.
+partitioned_bucket(partition, physical) := object.union(
+	fx.bucket("data", physical, {"data-classification": "restricted"}),
+	{"properties": {"bucket": physical, "arn": sprintf("arn:%s:s3:::%s", [partition, physical]), "tags": {"data-classification": "restricted"}}},
+)
+
+test_reads_are_denied_in_every_partition_and_for_dotted_names if {
+	every world in worlds {
+		b := partitioned_bucket(world[0], world[1])
+		every resource in [sprintf("arn:%s:s3:::%s/*", world), sprintf("arn:%s:s3:::%s*", [world[0], substring(world[1], 0, 4)]), "arn:*:s3:::*/*"] {
+			count(findings([b, fx.role("analyst"), fx.role_policy("analyst", [fx.s3_read(resource)])])) == 1
+		}
+	}
+}
+
+worlds := [["aws", "data-bucket"], ["aws", "keystrokes.corp.example"], ["aws-us-gov", "keystrokes.corp.example"], ["aws-cn", "data-bucket"]]
+
+test_reads_of_another_partition_or_by_the_reader_are_allowed if {
+	every world in worlds {
+		b := partitioned_bucket(world[0], world[1])
+		other := object.get({"aws": "aws-cn"}, world[0], "aws")
+		count(findings([b, fx.role("analyst"), fx.role_policy("analyst", [fx.s3_read(sprintf("arn:%s:s3:::%s/*", [other, world[1]]))])])) == 0
+		count(findings([b, fx.role("reader"), fx.role_policy("reader", [fx.s3_read(sprintf("arn:%s:s3:::%s/*", world))])])) == 0
+	}
+}
+
+# Issue 12: a permissions boundary caps the identity's policies.
+bounded_role(boundary_arn) := object.union(fx.role("analyst"), {"properties": {
+	"name": "analyst",
+	"arn": "arn:aws:iam::111111111111:role/analyst",
+	"assumeRolePolicy": fx.trust({"Service": "sagemaker.amazonaws.com"}),
+	"permissionsBoundary": boundary_arn,
+}})
+
+boundary(statements) := fx.res("aws:iam/policy:Policy", "boundary", {"name": "boundary", "arn": "arn:aws:iam::111111111111:policy/boundary", "policy": fx.doc(statements)})
+
+test_read_within_a_permissions_boundary_that_allows_reads_is_denied if {
+	b := boundary([{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}])
+	count(findings([fx.data_bucket, bounded_role("arn:aws:iam::111111111111:policy/boundary"), b, fx.role_policy("analyst", [fx.s3_read("arn:aws:s3:::data-bucket/*")])])) == 1
+	count(findings([bounded_role("arn:aws:iam::111111111111:policy/boundary"), b, fx.role_policy("analyst", [fx.s3_read("*")])])) == 1
+}
+
+test_read_outside_a_permissions_boundary_that_blocks_reads_is_allowed if {
+	b := boundary([{"Effect": "Allow", "Action": ["logs:PutLogEvents", "s3:PutObject"], "Resource": "*"}])
+	count(findings([fx.data_bucket, bounded_role("arn:aws:iam::111111111111:policy/boundary"), b, fx.role_policy("analyst", [fx.s3_read("arn:aws:s3:::data-bucket/*")])])) == 0
+	count(findings([bounded_role("arn:aws:iam::111111111111:policy/boundary"), b, fx.role_policy("analyst", [fx.s3_read("*")])])) == 0
+}
+
+test_customer_managed_policy_attached_to_a_user_is_denied if {
+	p := fx.res("aws:iam/policy:Policy", "read-data", {"name": "read-data", "arn": "arn:aws:iam::111111111111:policy/read-data", "policy": fx.doc([fx.s3_read("arn:aws:s3:::data-bucket/*")])})
+	u := fx.res("aws:iam/user:User", "bob", {"name": "bob", "arn": "arn:aws:iam::111111111111:user/bob"})
+	every a in [
+		fx.res("aws:iam/userPolicyAttachment:UserPolicyAttachment", "bob-read", {"user": "bob", "policyArn": "arn:aws:iam::111111111111:policy/read-data"}),
+		fx.res("aws:iam/policyAttachment:PolicyAttachment", "bob-read", {"users": ["bob"], "policyArn": "arn:aws:iam::111111111111:policy/read-data"}),
+	] {
+		some f in findings([fx.data_bucket, p, u, a])
+		contains(f.msg, "policy read-data attached to user bob lets arn:aws:iam::111111111111:user/bob read bucket 'data'")
+	}
+}

@@ -50,3 +50,15 @@ test_public_bucket_access_point_is_allowed if {
 }
 
 test_access_point_of_bucket_outside_stack_is_denied if count(findings([access_point({"policy": ap_policy("*")})])) == 1
+
+# Issue 12: the account root delegates to every principal of the account.
+test_access_point_policy_granting_the_account_root_is_denied if {
+	every principal in [{"AWS": "arn:aws:iam::111111111111:root"}, {"AWS": "111111111111"}] {
+		some f in findings([data.lockdown.rules.s3.fixtures_test.data_bucket, access_point({"policy": ap_policy(principal)})])
+		contains(f.msg, "lets account 111111111111 (account) read objects")
+	}
+}
+
+test_access_point_policy_granting_the_allowed_reader_is_allowed if {
+	count(findings([data.lockdown.rules.s3.fixtures_test.data_bucket, access_point({"policy": ap_policy({"AWS": data.lockdown.rules.s3.fixtures_test.reader})})])) == 0
+}

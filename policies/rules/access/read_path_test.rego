@@ -1,0 +1,226 @@
+package lockdown.rules.access.read_path_test
+
+import rego.v1
+
+import data.lockdown.rules.access.fixtures_test as fx
+
+# --- Lambda function URL -------------------------------------------------------------------
+
+function(role_arn) := fx.res("aws:lambda/function:Function", "api", {"name": "api", "role": role_arn})
+
+url(auth) := fx.res("aws:lambda/functionUrl:FunctionUrl", "api-url", {"functionName": "api", "authorizationType": auth})
+
+test_function_url_without_auth_on_a_reader_role_is_denied if {
+	some f in fx.findings(array.concat(fx.base, [fx.worker_role, fx.worker_read, function("arn:aws:iam::111111111111:role/worker"), url("NONE")]))
+	f.principal == "anyone on the internet"
+	contains(f.msg, "function URL 'api-url' has authorizationType NONE; function 'api' runs as role 'worker'")
+}
+
+test_function_url_with_iam_auth_or_an_idle_role_is_allowed if {
+	count(fx.findings(array.concat(fx.base, [fx.worker_role, fx.worker_read, function("arn:aws:iam::111111111111:role/worker"), url("AWS_IAM")]))) == 0
+	count(fx.findings(array.concat(fx.base, [fx.idle_role, function("arn:aws:iam::111111111111:role/idle"), url("NONE")]))) == 0
+}
+
+# --- Cognito identity pool -----------------------------------------------------------------
+
+pool_roles(unauth) := fx.res("aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment", "pool-roles", {
+	"identityPoolId": "eu-west-1:pool",
+	"roles": {"authenticated": "arn:aws:iam::111111111111:role/idle", "unauthenticated": unauth},
+})
+
+test_unauthenticated_cognito_role_that_reads_is_denied if {
+	some f in fx.findings(array.concat(fx.base, [fx.worker_role, fx.worker_read, fx.idle_role, pool_roles("arn:aws:iam::111111111111:role/worker")]))
+	f.principal == "any unauthenticated visitor of identity pool eu-west-1:pool"
+	contains(f.msg, "role 'worker' (it can read restricted data)")
+}
+
+test_unauthenticated_cognito_role_that_reads_nothing_is_allowed if {
+	count(fx.findings(array.concat(fx.base, [fx.worker_role, fx.worker_read, fx.idle_role, pool_roles("arn:aws:iam::111111111111:role/idle")]))) == 0
+}
+
+# --- OIDC trust ----------------------------------------------------------------------------
+
+github_trust(sub) := fx.doc([{
+	"Effect": "Allow",
+	"Principal": {"Federated": "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com"},
+	"Action": "sts:AssumeRoleWithWebIdentity",
+	"Condition": {
+		"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"},
+		"StringLike": {"token.actions.githubusercontent.com:sub": sub},
+	},
+}])
+
+test_oidc_trust_of_any_repository_is_denied if {
+	every sub in ["repo:*:ref:refs/heads/main", "repo:*", "*"] {
+		some f in fx.findings(array.concat(fx.base, [fx.role("worker", github_trust(sub)), fx.worker_read]))
+		f.principal == sprintf("any workload token.actions.githubusercontent.com issues a token to (subject %v)", [sub])
+	}
+}
+
+test_oidc_trust_pinned_to_one_repository_is_allowed if {
+	every sub in ["repo:corp/capture:ref:refs/heads/main", "repo:corp/capture:*"] {
+		count(fx.findings(array.concat(fx.base, [fx.role("worker", github_trust(sub)), fx.worker_read]))) == 0
+	}
+	count(fx.findings(array.concat(fx.base, [fx.role("idle", github_trust("repo:*"))]))) == 0
+}
+
+# --- Firehose HTTP endpoint ----------------------------------------------------------------
+
+stream(url, level) := fx.res("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", "keystrokes", {
+	"name": "keystrokes",
+	"destination": "http_endpoint",
+	"httpEndpointConfiguration": {"url": url, "name": "sink"},
+	"tags": {"data-classification": level},
+})
+
+test_firehose_to_an_http_endpoint_outside_aws_is_denied if {
+	some f in fx.findings(array.concat(fx.base, [stream("https://ingest.example.net/v1", "restricted")]))
+	f.principal == "whoever operates https://ingest.example.net/v1"
+}
+
+test_firehose_to_an_aws_endpoint_or_of_public_data_is_allowed if {
+	count(fx.findings(array.concat(fx.base, [stream("https://firehose.eu-west-1.amazonaws.com/x", "restricted")]))) == 0
+	count(fx.findings(array.concat(fx.base, [stream("https://ingest.example.net/v1", "public")]))) == 0
+}
+
+# --- Privilege escalation ------------------------------------------------------------------
+
+escalation(statement) := fx.res("aws:iam/rolePolicy:RolePolicy", "idle-escalate", {"role": "idle", "name": "idle-escalate", "policy": fx.doc([statement])})
+
+test_update_assume_role_policy_on_a_reader_role_is_denied if {
+	stmt := {"Effect": "Allow", "Action": "iam:UpdateAssumeRolePolicy", "Resource": "arn:aws:iam::111111111111:role/reader"}
+	some f in fx.findings(array.concat(fx.base, [fx.idle_role, escalation(stmt)]))
+	f.principal == "arn:aws:iam::111111111111:role/idle"
+	contains(f.msg, "may rewrite the trust policy of role 'reader'")
+}
+
+test_pass_role_of_a_reader_role_to_sagemaker_is_denied if {
+	stmt := {
+		"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::111111111111:role/*",
+		"Condition": {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}},
+	}
+	some f in fx.findings(array.concat(fx.base, [fx.idle_role, escalation(stmt)]))
+	contains(f.msg, "may pass to SageMaker or Lambda role 'reader'")
+}
+
+test_pass_role_of_other_roles_or_to_other_services_is_allowed if {
+	other := {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::111111111111:role/idle"}
+	count(fx.findings(array.concat(fx.base, [fx.idle_role, escalation(other)]))) == 0
+	ec2 := {
+		"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*",
+		"Condition": {"StringEquals": {"iam:PassedToService": "ec2.amazonaws.com"}},
+	}
+	count(fx.findings(array.concat(fx.base, [fx.idle_role, escalation(ec2)]))) == 0
+}
+
+# --- Identity policy naming a restricted log group ------------------------------------------
+
+log_group(level) := fx.res("aws:cloudwatch/logGroup:LogGroup", "capture-logs", {"name": "capture", "tags": {"data-classification": level}})
+
+log_read(resource) := fx.res("aws:iam/rolePolicy:RolePolicy", "idle-logs", {"role": "idle", "name": "idle-logs", "policy": fx.doc([{
+	"Effect": "Allow",
+	"Action": ["logs:GetLogEvents", "logs:DescribeLogStreams"],
+	"Resource": resource,
+}])})
+
+test_identity_policy_reading_a_restricted_log_group_is_denied if {
+	every resource in ["arn:aws:logs:eu-west-1:111111111111:log-group:capture:*", "arn:aws:logs:eu-west-1:111111111111:log-group:cap*"] {
+		some f in fx.findings(array.concat(fx.base, [log_group("restricted"), fx.idle_role, log_read(resource)]))
+		f.principal == "arn:aws:iam::111111111111:role/idle"
+		contains(f.msg, "log group 'capture'")
+	}
+}
+
+test_identity_policy_reading_another_or_a_public_log_group_is_allowed if {
+	count(fx.findings(array.concat(fx.base, [log_group("restricted"), fx.idle_role, log_read("arn:aws:logs:eu-west-1:111111111111:log-group:other:*")]))) == 0
+	count(fx.findings(array.concat(fx.base, [log_group("public"), fx.idle_role, log_read("arn:aws:logs:eu-west-1:111111111111:log-group:capture:*")]))) == 0
+}
+
+# --- Replication into a bucket of the same account -------------------------------------------
+
+replica(level) := object.union(fx.res("aws:s3/bucket:Bucket", "replica", {"bucket": "replica-bucket", "tags": {"data-classification": level}}), {"id": "replica-bucket"})
+
+replication := fx.res("aws:s3/bucketReplicationConfig:BucketReplicationConfig", "data-replication", {
+	"bucket": "data-bucket",
+	"role": "arn:aws:iam::111111111111:role/replication",
+	"rules": [{"status": "Enabled", "destination": {"bucket": "arn:aws:s3:::replica-bucket", "account": "111111111111"}}],
+})
+
+test_replication_into_a_bucket_that_is_not_locked_down_is_denied if {
+	some f in fx.findings(array.concat(fx.base, [replica("internal"), replication]))
+	f.principal == "whoever can read bucket 'replica' (internal)"
+	contains(f.msg, "bucket 'data' replicates its objects into bucket 'replica', which is not locked down")
+}
+
+# The false alarm of issue 12: a locked-down replica of the same account is no finding, here
+# or in LD-S3-012.
+test_replication_into_a_locked_down_replica_is_allowed if {
+	resources := array.concat(fx.base, [replica("restricted"), replication])
+	count(fx.findings(resources)) == 0
+	count(data.lockdown.rules.s3.replication_cross_account.deny) == 0 with input as {"resources": resources}
+		with data.lockdown.config as fx.cfg
+}
+
+# --- IAM Identity Center permission sets ---------------------------------------------------
+
+permission_set := fx.res("aws:ssoadmin/permissionSet:PermissionSet", "analysts", {"name": "Analysts", "arn": "arn:aws:sso:::permissionSet/ssoins-1/ps-1"})
+
+set_inline(statements) := fx.res("aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy", "analysts-inline", {
+	"permissionSetArn": "arn:aws:sso:::permissionSet/ssoins-1/ps-1",
+	"inlinePolicy": fx.doc(statements),
+})
+
+set_managed(arn) := fx.res("aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment", "analysts-managed", {
+	"permissionSetArn": "arn:aws:sso:::permissionSet/ssoins-1/ps-1",
+	"managedPolicyArn": arn,
+})
+
+test_permission_set_granting_reads_is_denied if {
+	some f in fx.findings(array.concat(fx.base, [permission_set, set_inline([{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::data-bucket/*"}])]))
+	f.principal == "every user and group assigned permission set 'Analysts'"
+	contains(f.msg, "can read bucket 'data' (restricted)")
+	some g in fx.findings(array.concat(fx.base, [permission_set, set_managed("arn:aws:iam::aws:policy/ReadOnlyAccess")]))
+	contains(g.msg, "every bucket")
+}
+
+test_permission_set_without_reads_is_allowed if {
+	count(fx.findings(array.concat(fx.base, [permission_set, set_inline([{"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::data-bucket/*"}])]))) == 0
+	count(fx.findings(array.concat(fx.base, [permission_set, set_managed("arn:aws:iam::aws:policy/job-function/Billing")]))) == 0
+}
+
+# --- CloudFront with origin access control ---------------------------------------------------
+
+distribution(cache) := fx.res("aws:cloudfront/distribution:Distribution", "cdn", {
+	"origins": [{"originId": "data", "domainName": "data-bucket.s3.eu-west-1.amazonaws.com", "originAccessControlId": "E2OAC"}],
+	"defaultCacheBehavior": object.union({"targetOriginId": "data", "viewerProtocolPolicy": "https-only"}, cache),
+})
+
+test_cloudfront_serving_a_restricted_bucket_to_any_viewer_is_denied if {
+	some f in fx.findings(array.concat(fx.base, [distribution({})]))
+	f.principal == "anyone on the internet"
+	contains(f.msg, "distribution 'cdn' reads bucket 'data'")
+}
+
+test_cloudfront_with_signed_urls_only_is_allowed if {
+	count(fx.findings(array.concat(fx.base, [distribution({"trustedKeyGroups": ["kg-1"]})]))) == 0
+}
+
+# --- S3 Access Grants ----------------------------------------------------------------------
+
+location := fx.res("aws:s3control/accessGrantsLocation:AccessGrantsLocation", "data-location", {"accessGrantsLocationId": "loc-1", "locationScope": "s3://data-bucket/*"})
+
+grant(arn) := fx.res("aws:s3control/accessGrant:AccessGrant", "analyst-grant", {
+	"accessGrantsLocationId": "loc-1",
+	"permission": "READ",
+	"grantee": {"granteeType": "IAM", "granteeIdentifier": arn},
+})
+
+test_access_grant_to_a_non_reader_is_denied if {
+	some f in fx.findings(array.concat(fx.base, [location, grant("arn:aws:iam::111111111111:role/analyst")]))
+	f.principal == "iam arn:aws:iam::111111111111:role/analyst"
+	contains(f.msg, "gives READ on s3://data-bucket/*")
+}
+
+test_access_grant_to_the_allowed_reader_is_allowed if {
+	count(fx.findings(array.concat(fx.base, [location, grant(fx.reader)]))) == 0
+}
