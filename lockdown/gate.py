@@ -18,9 +18,10 @@ pack is one process per preview/update, and ``Analyze`` arrives for every resour
 registration order. An arriving resource is judged with its neighbours among the seen
 resources (its bucket, the role it attaches to, the buckets its document names), picked
 by index so the cost of a call does not grow with the deployment; a neighbour not seen
-is judged the strictest way by the rules (a bucket not seen is restricted). Only the
-violations about the arriving resource are reported there; ``AnalyzeStack`` evaluates the
-stack rules on the whole graph and reports what ``Analyze`` did not already report.
+is judged the strictest way by the rules (a bucket not seen is restricted). Reported
+there: the violations about the arriving resource, and those about a neighbour that the
+arriving resource causes; ``AnalyzeStack`` evaluates the stack rules on the whole graph and
+reports what ``Analyze`` did not already report for that rule and resource.
 
 Evaluation is done once per request, not once per policy: the servicer's ``Analyze``
 turns the raw request into a record (``lockdown.loaders.analyzer``), evaluates the rules
