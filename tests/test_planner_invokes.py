@@ -144,6 +144,28 @@ def test_lookups_follow_their_arguments() -> None:
     assert invokes.zone_id_prefix("us-east-1") == "use1" and invokes.zone_id_prefix("eu-central-1") == "euc1"
 
 
+def test_echoed_arguments_take_the_declared_type() -> None:
+    """``get_ami(most_recent="true")`` (aws-py-ecs-instances-autoapi): the provider answers a bool, and
+    pulumi-aws 5's ``GetAmiResult`` raises ``TypeError`` on the string."""
+    args = {**ARGS["aws:ec2/getAmi:getAmi"], "mostRecent": "true", "owners": ["amazon"]}
+    ami = invokes.call("aws:ec2/getAmi:getAmi", args, ctx())
+    assert ami["mostRecent"] is True
+    shape = invokes.declared_shape("aws:ec2/getAmi:getAmi")
+    assert shape is not None
+    assert shape_problems({k: v for k, v in ami.items() if v is not None}, shape, "ami") == []
+    off = invokes.call("aws:ec2/getAmi:getAmi", {**args, "mostRecent": "False"}, ctx())
+    assert off["mostRecent"] is False
+
+
+def test_echoed_arguments_that_do_not_convert_are_kept() -> None:
+    assert invokes.as_declared("yes", bool) == "yes"
+    assert invokes.as_declared("8", int) == 8 and invokes.as_declared("8x", int) == "8x"
+    optional_str = typing.Optional[str]  # noqa: UP045 (the form pulumi-aws declares its hints in)
+    assert invokes.as_declared(True, optional_str) == "true" and invokes.as_declared(3, str) == "3"
+    assert invokes.as_declared(["1", "x"], Sequence[int]) == [1, "x"]
+    assert invokes.as_declared({"a": "true"}, Mapping[str, bool]) == {"a": "true"}
+
+
 def test_unmodelled_invoke_stays_empty_with_a_warning() -> None:
     context = ctx()
     assert invokes.call("aws:ec2/getInstanceType:getInstanceType", {"instanceType": "t3.micro"}, context) == {}

@@ -9,7 +9,8 @@ result and a warning, so a report lists what the check could not see.
 Real programs use a lookup's result the way the real function returns it (they
 base64-decode an ECR token, index ``names[0]``, split an id), so a modelled result is
 completed to the result type the installed pulumi-aws declares for the invoke: the
-arguments the provider echoes back, the region, and an empty value of the declared type
+arguments the provider echoes back (converted to the declared type, as the provider
+converts them), the region, and an empty value of the declared type
 for any other field the type does not mark optional. Credentials in a result (an ECR
 token, a parameter's value) are returned as secrets, so they are redacted wherever they
 end up.
@@ -89,7 +90,7 @@ def complete(token: str, result: dict[str, Any], args: dict[str, Any], ctx: Invo
         if key in out:
             continue
         if key in args:
-            out[key] = args[key]
+            out[key] = as_declared(args[key], hint)
         elif key == "region":
             out[key] = args.get("region") or ctx.region
         elif not is_optional(hint):
@@ -127,6 +128,30 @@ def fields_of(cls: type) -> dict[str, Any]:
         if isinstance(prop, property) and wire:
             fields[wire] = typing.get_type_hints(prop.fget).get("return", Any)
     return fields
+
+
+def as_declared(value: Any, hint: Any) -> Any:
+    """An echoed argument in its declared result type, as the provider returns it.
+
+    The provider converts arguments to its schema's types, so ``get_ami(most_recent="true")``
+    answers ``mostRecent: true``; pulumi-aws 5 result types raise ``TypeError`` on a string
+    where they declare a bool. Values that do not convert cleanly are left as they are."""
+    if is_optional(hint):
+        hint = next(a for a in typing.get_args(hint) if a is not type(None))
+    origin = typing.get_origin(hint) or hint
+    if origin is bool and isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    if origin in (int, float) and isinstance(value, str):
+        try:
+            return origin(value)
+        except ValueError:
+            return value
+    if origin is str and isinstance(value, (bool, int, float)):
+        return str(value).lower() if isinstance(value, bool) else str(value)
+    if isinstance(origin, type) and issubclass(origin, Sequence) and origin is not str and isinstance(value, list):
+        (item,) = typing.get_args(hint) or (Any,)
+        return [as_declared(v, item) for v in value]
+    return value
 
 
 def is_optional(hint: Any) -> bool:
