@@ -170,10 +170,11 @@ class Gate:
 
     def _build_engines(self, policy_set: PolicySet) -> None:
         try:
-            # Analyze: the resource rules on the arriving resource alone (the scope invariant makes
-            # that exact, and cheaper than on its neighbourhood) and the stack rules enforced there
-            # on its neighbourhood; AnalyzeStack: every stack rule, so that what the arriving
-            # resources' neighbourhoods did not show is still decided on the whole graph.
+            # Analyze: the resource rules of the arriving resource's kinds, on it alone (the scope
+            # invariant and the rules' checked `kinds` make that exact, and cheaper than all of them
+            # on its neighbourhood), and the stack rules enforced there, on its neighbourhood;
+            # AnalyzeStack: every stack rule, so that what the arriving resources' neighbourhoods
+            # did not show is still decided on the whole graph.
             for call, rules in (
                 ("resource", tuple(rule for rule in policy_set.rules if rule.scope == "resource")),
                 ("granting", tuple(r for r in policy_set.rules if r.scope == "stack" and r.gate == "analyze")),
@@ -183,6 +184,8 @@ class Gate:
                     self._engines[call] = EmbeddedEngine(replace(policy_set, rules=rules))
             if "granting" in self._engines:
                 self._control_types = control_types(self._engines["granting"])
+            for engine in self._engines.values():
+                engine.kind_table()  # a rule naming a kind the library lacks fails the build
         except LockdownError as err:
             # Said at start-up too, not only on the first Analyze, so the CLI's log shows it early.
             print(f"Lockdown policies failed to load: {err}", file=sys.stderr, flush=True)
@@ -244,7 +247,7 @@ class Gate:
 
     def _judge_arrival(self, resource: Resource, settings: dict[str, Any]) -> tuple[list[Violation], list[Resource]]:
         alone, engine = self._engines.get("resource"), self._engines.get("granting")
-        own = alone.evaluate([resource], settings).violations if alone else []
+        own = alone.evaluate([resource], settings, rules=alone.rules_for(resource.type)).violations if alone else []
         if engine is None or resource.type in self._control_types:
             return own, [resource]  # no rule judging a grant reads it
         self.seen.add(resource)

@@ -18,7 +18,7 @@ from lockdown.engine import opa as opa_module
 from lockdown.engine.embedded import EmbeddedEngine
 from lockdown.engine.evaluation import Evaluation
 from lockdown.engine.opa import AGGREGATE_ID, OpaEngine, parse_opa_url, upload_order
-from lockdown.errors import LockdownError
+from lockdown.errors import LockdownError, PolicyError
 from lockdown.loaders.preview import load_preview
 from lockdown.loaders.state import load_state
 from lockdown.model import LoadedStack, Resource
@@ -328,3 +328,20 @@ def test_parse_opa_url(url: str, expected: tuple[str, int, bool]) -> None:
 def test_bad_opa_urls_are_rejected(url: str) -> None:
     with pytest.raises(LockdownError, match="--opa-url"):
         parse_opa_url(url)
+
+
+def test_a_finding_outside_its_rules_kinds_fails_the_run(double: OpaDouble, policies: Path) -> None:
+    """The OPA backend checks the rules' ``kinds`` like the embedded one (lockdown.engine.kinds)."""
+    rule_file = policies / "rules" / "demo" / "named_bad.rego"
+    rule_file.write_text(
+        rule_file.read_text().replace("#   scope: resource\n", "#   scope: resource\n#   kinds: [unmodelled]\n")
+    )
+    (policies / "lib").mkdir()
+    (policies / "lib" / "types.rego").write_text('package lockdown.lib.types\n\nkinds := {"t": "bucket"}\n')
+    engine = OpaEngine(load_policy_set(policies), double.url)
+    resources = [
+        Resource(urn="urn:pulumi:s::p::t::keystrokes", type="t", name="keystrokes", properties={}, source="state")
+    ]
+    with pytest.raises(PolicyError, match="rule LD-DEMO-001 reported a resource of type t"):
+        engine.evaluate(resources, resolve({}))
+    assert ("POST", "/v1/data/lockdown/lib/types/kinds") in double.requests

@@ -22,6 +22,7 @@ from lockdown.engine.evaluation import (
     collect_violations,
     violations_of,
 )
+from lockdown.engine.kinds import KindTable, check_declared, check_findings, rules_for
 from lockdown.engine.metadata import Rule
 from lockdown.engine.parallel import (
     ForkedTask,
@@ -98,6 +99,8 @@ class EmbeddedEngine:
         self._engine.add_policy("lockdown_engine/aggregate.rego", aggregate_module(self.rules))
         if self._groups:
             self._engine.add_policy("lockdown_engine/parallel.rego", group_module(self._groups))
+        self._kind_table: KindTable | None = None
+        self._rules_by_type: dict[str, tuple[Rule, ...]] = {}
         self._pending_checks: ForkedTask | None = None
         if background_checks and fork_is_safe():
             self._pending_checks = ForkedTask(lambda: self._check_policies(modules), "policy check")
@@ -131,10 +134,33 @@ class EmbeddedEngine:
             violations = [
                 v for rule in rules for v in collect_violations(rule, self._eval_json(rule.deny_ref, (rule,)))
             ]
+        check_findings(violations, resources, self.kind_table())
         reader_entries = (
             collect_readers(self._eval_json(READERS_REF, ())) if readers and self.policy_set.has_readers else []
         )
         return Evaluation(violations=violations, readers=reader_entries)
+
+    def kind_table(self) -> KindTable:
+        """The library's type -> kind tables, read once; the rules' ``kinds`` are checked against them."""
+        if self._kind_table is None:
+            table = KindTable.read(self._constant)
+            check_declared(self.rules, table)
+            self._kind_table = table
+        return self._kind_table
+
+    def rules_for(self, type_token: str) -> tuple[Rule, ...]:
+        """The rules that can report a resource of this type (lockdown.engine.kinds)."""
+        found = self._rules_by_type.get(type_token)
+        if found is None:
+            found = self._rules_by_type[type_token] = rules_for(self.rules, type_token, self.kind_table())
+        return found
+
+    def _constant(self, ref: str) -> Any:
+        """A rule of the library that needs no input (a table), or None where it is not defined."""
+        try:
+            return json.loads(self._engine.eval_rule_as_json(ref))
+        except RuntimeError:
+            return None
 
     def _load(self, input_value: dict[str, Any], settings: dict[str, Any]) -> None:
         # Loading data makes regorus prepare every module again (several ms), so the data is

@@ -24,6 +24,8 @@ SCOPES = ("resource", "stack")
 #: stack rules about a resource that grants access); ``stack`` at ``AnalyzeStack``, which during an
 #: update runs after every resource was created (rules about a control that is missing).
 GATES = ("analyze", "stack")
+#: The ``kinds`` entry for resources of a type the library has no kind for (``types.kinds``).
+UNMODELLED_KIND = "unmodelled"
 
 _PACKAGE = re.compile(r"^package\s+([A-Za-z0-9_.]+)\s*$")
 
@@ -45,6 +47,10 @@ class Rule:
     #: What to change, as Pulumi Python (``$name``: the resource's logical name, ``$var``: a variable for it).
     fix_python: str = ""
     gate: str = "analyze"
+    #: Resource rules: the kinds of the resources it can report (empty: any resource). The gate
+    #: evaluates the rule at ``Analyze`` only for resources of these kinds; ``lockdown check``
+    #: verifies every finding against it (lockdown.engine.kinds).
+    kinds: tuple[str, ...] = ()
 
     @property
     def deny_ref(self) -> str:
@@ -108,6 +114,7 @@ def rule_from_annotation(annotation: dict[str, Any], package: str, path: str) ->
     if not isinstance(fix_python, str):
         raise LockdownError(f"{path}: METADATA fix_python must be text (Pulumi Python code)")
     gate = _gate(custom.get("gate"), values["scope"], path)
+    kinds = _kinds(custom.get("kinds"), values["scope"], path)
     return Rule(
         id=values["id"].strip(),
         package=package,
@@ -121,6 +128,7 @@ def rule_from_annotation(annotation: dict[str, Any], package: str, path: str) ->
         frameworks=tuple(str(item) for item in frameworks),
         fix_python=fix_python.strip("\n"),
         gate=gate,
+        kinds=kinds,
     )
 
 
@@ -140,6 +148,21 @@ def _gate(value: Any, scope: str, path: str) -> str:
     if scope == "resource" and value != "analyze":
         raise LockdownError(f"{path}: METADATA gate of a resource rule can only be analyze")
     return value
+
+
+def _kinds(value: Any, scope: str, path: str) -> tuple[str, ...]:
+    """The kinds a resource rule reports: a list of kind names, or absent (any resource).
+
+    Only a resource rule can say it: it is decided from the resource alone, so a resource of
+    another kind cannot make it report. A stack rule's verdict on a resource depends on others.
+    """
+    if value is None:
+        return ()
+    if scope != "resource":
+        raise LockdownError(f"{path}: METADATA kinds is only for resource rules (scope: resource)")
+    if not isinstance(value, list) or not value or not all(isinstance(k, str) and k.strip() for k in value):
+        raise LockdownError(f"{path}: METADATA kinds must be a non-empty list of kind names")
+    return tuple(sorted({k.strip() for k in value}))
 
 
 def display_path(path: Path, root: Path) -> str:

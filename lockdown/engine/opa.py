@@ -39,6 +39,7 @@ from lockdown.engine.evaluation import (
     collect_violations,
     violations_of,
 )
+from lockdown.engine.kinds import KIND_TABLES, KindTable, check_declared, check_findings
 from lockdown.engine.metadata import Rule, package_of
 from lockdown.engine.policyset import READERS_PACKAGE, PolicySet
 from lockdown.errors import LockdownError
@@ -64,6 +65,7 @@ class OpaEngine:
         host, port, ssl = parse_opa_url(url)
         # retries=0: a failed request is reported, not silently repeated with back-off.
         self._client = OpaClient(host=host, port=port, ssl=ssl, timeout=timeout, retries=0)
+        self._kind_table: KindTable | None = None
         self._push_policies()
         self._check_rules()
 
@@ -87,10 +89,20 @@ class OpaEngine:
             violations = [
                 v for rule in rules for v in collect_violations(rule, self._query(rule.package, "deny", input_value))
             ]
+        check_findings(violations, resources, self._kinds())
         reader_entries = []
         if readers and self.policy_set.has_readers:
             reader_entries = collect_readers(self._query(READERS_PACKAGE, "readers", input_value))
         return Evaluation(violations=violations, readers=reader_entries)
+
+    def _kinds(self) -> KindTable:
+        """The library's type -> kind tables from the server, read once (lockdown.engine.kinds)."""
+        if self._kind_table is None:
+            tables = {ref: ref.removeprefix("data.").rsplit(".", 1) for ref in KIND_TABLES}
+            table = KindTable.read(lambda ref: self._query(*tables[ref], {}, allow_undefined=True))
+            check_declared(self.rules, table)
+            self._kind_table = table
+        return self._kind_table
 
     # ------------------------------------------------------------------ loading
 

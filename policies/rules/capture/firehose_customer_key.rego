@@ -12,6 +12,7 @@
 #   severity: high
 #   enforcement: mandatory
 #   scope: resource
+#   kinds: [firehose_delivery_stream]
 #   remediation: Set serverSideEncryption to {enabled = true, keyType = "CUSTOMER_MANAGED_CMK", keyArn = <customer managed KMS key ARN>} on the delivery stream.
 #   frameworks:
 #     - "SOC 2 CC6.1"

@@ -10,6 +10,7 @@
 #   severity: high
 #   enforcement: mandatory
 #   scope: resource
+#   kinds: [firehose_delivery_stream]
 #   remediation: >-
 #     In the destination block (e.g. extendedS3Configuration) set processingConfiguration to
 #     {enabled = true, processors = [{type = "Lambda", parameters = [{parameterName = "LambdaArn",

@@ -12,6 +12,7 @@
 #   severity: high
 #   enforcement: mandatory
 #   scope: resource
+#   kinds: [firehose_delivery_stream]
 #   remediation: Set kmsKeyArn to a customer managed KMS key ARN in extendedS3Configuration (and its s3BackupConfiguration) or in the s3Configuration of the destination block.
 #   frameworks:
 #     - "SOC 2 CC6.1"

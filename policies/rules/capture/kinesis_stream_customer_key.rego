@@ -10,6 +10,7 @@
 #   severity: high
 #   enforcement: mandatory
 #   scope: resource
+#   kinds: [kinesis_stream]
 #   remediation: Set encryptionType to "KMS" and kmsKeyId to a customer managed KMS key ARN or alias on the stream.
 #   frameworks:
 #     - "SOC 2 CC6.1"

@@ -11,6 +11,7 @@
 #   severity: high
 #   enforcement: mandatory
 #   scope: resource
+#   kinds: [unmodelled]
 #   remediation: Use a resource type Lockdown models (e.g. aws:kms/key:Key with aws:kms/keyPolicy:KeyPolicy), add a rule for this type, or waive the finding with the reason the policy was reviewed.
 #   frameworks:
 #     - "SOC 2 CC6.1"

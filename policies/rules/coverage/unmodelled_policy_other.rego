@@ -9,6 +9,7 @@
 #   severity: medium
 #   enforcement: advisory
 #   scope: resource
+#   kinds: [unmodelled]
 #   remediation: Review the resource's access settings by other means, or keep data Lockdown protects out of it.
 #   frameworks:
 #     - "SOC 2 CC6.1"

@@ -10,6 +10,7 @@
 #   severity: high
 #   enforcement: mandatory
 #   scope: resource
+#   kinds: [iam_group_policy_attachment, iam_policy_attachment, iam_role, iam_role_policy_attachment, iam_user_policy_attachment]
 #   remediation: Replace the managed policy with a customer managed policy scoped to the resources the principal needs.
 #   frameworks:
 #     - "CIS AWS Foundations 1.16"

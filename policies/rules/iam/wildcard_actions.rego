@@ -9,6 +9,7 @@
 #   severity: high
 #   enforcement: mandatory
 #   scope: resource
+#   kinds: [iam_group_policy, iam_policy, iam_role, iam_role_policy, iam_user_policy]
 #   remediation: List the actions the principal needs instead of service-wide wildcards or NotAction.
 #   frameworks:
 #     - "CIS AWS Foundations 1.16"

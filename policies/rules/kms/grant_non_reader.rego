@@ -9,6 +9,7 @@
 #   severity: high
 #   enforcement: mandatory
 #   scope: resource
+#   kinds: [kms_grant]
 #   remediation: Give decrypting grants only to principals in lockdown:allowedReaders, or remove the grant.
 #   frameworks:
 #     - "SOC 2 CC6.1"

@@ -12,6 +12,7 @@
 #   severity: critical
 #   enforcement: mandatory
 #   scope: resource
+#   kinds: [kms_key, kms_key_policy]
 #   remediation: >-
 #     Grant kms:Decrypt only to lockdown:allowedReaders (and services with kms:ViaService or
 #     aws:SourceAccount conditions); give lockdown:keyAdministrators administrative actions only;

@@ -8,6 +8,7 @@
 #   severity: medium
 #   enforcement: mandatory
 #   scope: resource
+#   kinds: [kms_key]
 #   remediation: Set enableKeyRotation to true on the aws.kms.Key.
 #   fix_python: |-
 #     $var = aws.kms.Key(

@@ -12,6 +12,7 @@
 #   severity: critical
 #   enforcement: mandatory
 #   scope: resource
+#   kinds: [lakeformation_data_lake_settings]
 #   remediation: Set createDatabaseDefaultPermissions and createTableDefaultPermissions to empty lists on the data lake settings, and grant access per database with aws.lakeformation.Permissions.
 #   frameworks:
 #     - "SOC 2 CC6.1"

@@ -12,6 +12,7 @@
 #   severity: critical
 #   enforcement: mandatory
 #   scope: resource
+#   kinds: [lakeformation_permissions]
 #   remediation: Grant Lake Formation permissions to the named IAM roles on lockdown:allowedReaders only, and revoke grants to IAM_ALLOWED_PRINCIPALS (also remove them from the data lake default permissions).
 #   frameworks:
 #     - "SOC 2 CC6.1"

@@ -10,6 +10,7 @@
 #   severity: critical
 #   enforcement: mandatory
 #   scope: resource
+#   kinds: [log_account_policy]
 #   remediation: Point the account policy's DestinationArn at a stream or function in one of the accounts listed in lockdown:accountIds, or remove the account-wide subscription.
 #   frameworks:
 #     - "SOC 2 CC6.7"

@@ -11,6 +11,7 @@
 #   severity: high
 #   enforcement: mandatory
 #   scope: resource
+#   kinds: [log_group]
 #   remediation: Set kmsKeyId on the log group to the ARN of a customer managed KMS key whose policy lets logs.<region>.amazonaws.com use it for this log group.
 #   fix_python: |-
 #     $var = aws.cloudwatch.LogGroup(

@@ -10,6 +10,7 @@
 #   severity: medium
 #   enforcement: mandatory
 #   scope: resource
+#   kinds: [log_group]
 #   remediation: Set retentionInDays on the log group to a value CloudWatch accepts (1, 3, 5, 7, 14, 30, 60, 90, ...) no greater than maxLogRetentionDays.
 #   frameworks:
 #     - "SOC 2 C1.2"

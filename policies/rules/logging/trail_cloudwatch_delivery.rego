@@ -9,6 +9,7 @@
 #   severity: medium
 #   enforcement: mandatory
 #   scope: resource
+#   kinds: [cloudtrail_trail]
 #   remediation: Set cloudWatchLogsGroupArn (the log group ARN followed by ":*") and cloudWatchLogsRoleArn (a role CloudTrail can assume to write to it) on the trail.
 #   frameworks:
 #     - "CIS AWS Foundations 3.4"

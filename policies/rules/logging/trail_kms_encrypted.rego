@@ -10,6 +10,7 @@
 #   severity: high
 #   enforcement: mandatory
 #   scope: resource
+#   kinds: [cloudtrail_trail]
 #   remediation: Set kmsKeyId on the trail to the ARN of a customer managed KMS key whose policy lets cloudtrail.amazonaws.com encrypt for this trail.
 #   frameworks:
 #     - "CIS AWS Foundations 3.7"

@@ -8,6 +8,7 @@
 #   severity: high
 #   enforcement: mandatory
 #   scope: resource
+#   kinds: [cloudtrail_trail]
 #   remediation: Set enableLogFileValidation to true on the trail.
 #   fix_python: |-
 #     $var = aws.cloudtrail.Trail(

@@ -8,6 +8,7 @@
 #   severity: critical
 #   enforcement: mandatory
 #   scope: resource
+#   kinds: [cloudtrail_trail]
 #   remediation: Remove enableLogging or set it to true on the trail.
 #   frameworks:
 #     - "CIS AWS Foundations 3.1"

@@ -8,6 +8,7 @@
 #   severity: high
 #   enforcement: mandatory
 #   scope: resource
+#   kinds: [cloudtrail_trail]
 #   remediation: Set isMultiRegionTrail to true on the trail.
 #   frameworks:
 #     - "CIS AWS Foundations 3.1"

@@ -9,6 +9,7 @@
 #   severity: high
 #   enforcement: mandatory
 #   scope: resource
+#   kinds: [account_public_access_block, bucket_public_access_block]
 #   remediation: Set blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets to true.
 #   fix_python: |-
 #     $var = aws.s3.BucketPublicAccessBlock(

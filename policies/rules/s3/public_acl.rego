@@ -10,6 +10,7 @@
 #   severity: critical
 #   enforcement: mandatory
 #   scope: resource
+#   kinds: [bucket, bucket_acl]
 #   remediation: >-
 #     Use the "private" canned ACL (or no ACL at all) and set object ownership to
 #     BucketOwnerEnforced so ACLs are disabled; grant access through the bucket policy instead.

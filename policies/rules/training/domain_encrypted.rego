@@ -9,6 +9,7 @@
 #   severity: medium
 #   enforcement: mandatory
 #   scope: resource
+#   kinds: [sagemaker_domain]
 #   remediation: Set kmsKeyId on the domain to a customer managed KMS key.
 #   frameworks:
 #     - "SOC 2 CC6.1"

@@ -9,6 +9,7 @@
 #   severity: high
 #   enforcement: mandatory
 #   scope: resource
+#   kinds: [sagemaker_domain]
 #   remediation: Set appNetworkAccessType to "VpcOnly" on the domain, with subnetIds in private subnets and the VPC endpoints Studio needs.
 #   frameworks:
 #     - "SOC 2 CC6.6"

@@ -12,6 +12,7 @@
 #   severity: medium
 #   enforcement: mandatory
 #   scope: resource
+#   kinds: [sagemaker_endpoint_configuration]
 #   remediation: Set kmsKeyArn on the endpoint configuration, and kmsKeyId in dataCaptureConfig and asyncInferenceConfig.outputConfig, to a customer managed KMS key.
 #   frameworks:
 #     - "SOC 2 CC6.1"

@@ -10,6 +10,7 @@
 #   severity: high
 #   enforcement: mandatory
 #   scope: resource
+#   kinds: [sagemaker_model]
 #   remediation: Set vpcConfig {subnets, securityGroupIds} to private subnets of the training VPC, or set enableNetworkIsolation to true.
 #   frameworks:
 #     - "SOC 2 CC6.6"

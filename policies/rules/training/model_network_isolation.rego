@@ -9,6 +9,7 @@
 #   severity: medium
 #   enforcement: mandatory
 #   scope: resource
+#   kinds: [sagemaker_model]
 #   remediation: Set enableNetworkIsolation to true on the model; give the container what it needs through the model data and environment instead of network calls.
 #   frameworks:
 #     - "SOC 2 CC6.6"

@@ -10,6 +10,7 @@
 #   severity: high
 #   enforcement: mandatory
 #   scope: resource
+#   kinds: [sagemaker_notebook_instance]
 #   remediation: Set directInternetAccess to "Disabled" and subnetId (and securityGroups) to a private subnet of the training VPC.
 #   frameworks:
 #     - "SOC 2 CC6.6"

@@ -12,6 +12,7 @@
 #   severity: medium
 #   enforcement: mandatory
 #   scope: resource
+#   kinds: [sagemaker_training_job]
 #   remediation: Set outputDataConfig.kmsKeyId and resourceConfig.volumeKmsKeyId on the training job to a customer managed KMS key.
 #   frameworks:
 #     - "SOC 2 CC6.1"

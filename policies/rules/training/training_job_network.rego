@@ -10,6 +10,7 @@
 #   severity: high
 #   enforcement: mandatory
 #   scope: resource
+#   kinds: [sagemaker_training_job]
 #   remediation: Set vpcConfig {subnets, securityGroupIds} to private subnets of the training VPC, or set enableNetworkIsolation to true on the training job.
 #   frameworks:
 #     - "SOC 2 CC6.6"
