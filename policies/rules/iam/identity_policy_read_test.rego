@@ -185,3 +185,23 @@ test_customer_managed_policy_attached_to_a_user_is_denied if {
 		contains(f.msg, "policy read-data attached to user bob lets arn:aws:iam::111111111111:user/bob read bucket 'data'")
 	}
 }
+
+# Issue 12: the allow twins of the user attachments above: the user is an allowed reader, or
+# the policy reads a bucket that is not restricted.
+user_attachments(policy_arn) := [
+	fx.res("aws:iam/userPolicyAttachment:UserPolicyAttachment", "bob-read", {"user": "bob", "policyArn": policy_arn}),
+	fx.res("aws:iam/policyAttachment:PolicyAttachment", "bob-read", {"users": ["bob"], "policyArn": policy_arn}),
+]
+
+test_customer_managed_policy_attached_to_an_allowed_user_or_on_a_public_bucket_is_allowed if {
+	bob := fx.res("aws:iam/user:User", "bob", {"name": "bob", "arn": "arn:aws:iam::111111111111:user/bob"})
+	data_read := fx.res("aws:iam/policy:Policy", "read-data", {"name": "read-data", "arn": "arn:aws:iam::111111111111:policy/read-data", "policy": fx.doc([fx.s3_read("arn:aws:s3:::data-bucket/*")])})
+	site_read := fx.res("aws:iam/policy:Policy", "read-site", {"name": "read-site", "arn": "arn:aws:iam::111111111111:policy/read-site", "policy": fx.doc([fx.s3_read("arn:aws:s3:::site-bucket/*")])})
+	bob_allowed := object.union(fx.cfg, {"allowedReaders": [fx.reader, "arn:aws:iam::111111111111:user/bob"]})
+	every a in user_attachments("arn:aws:iam::111111111111:policy/read-data") {
+		count(rule.deny) == 0 with input as {"resources": [fx.data_bucket, data_read, bob, a]} with data.lockdown.config as bob_allowed
+	}
+	every a in user_attachments("arn:aws:iam::111111111111:policy/read-site") {
+		count(findings([fx.data_bucket, fx.public_bucket, site_read, bob, a])) == 0
+	}
+}
