@@ -224,3 +224,50 @@ test_access_grant_to_a_non_reader_is_denied if {
 test_access_grant_to_the_allowed_reader_is_allowed if {
 	count(fx.findings(array.concat(fx.base, [location, grant(fx.reader)]))) == 0
 }
+
+# --- Permissions boundaries (issue 12) ---------------------------------------------------------
+
+# The worker role with a permissions boundary: it reads only what its policies and the boundary
+# both allow, less any explicit Deny.
+bounded_worker := object.union(fx.worker_role, {"properties": {"permissionsBoundary": "arn:aws:iam::111111111111:policy/boundary"}})
+
+boundary(statements) := fx.res("aws:iam/policy:Policy", "boundary", {"name": "boundary", "arn": "arn:aws:iam::111111111111:policy/boundary", "policy": fx.doc(statements)})
+
+bounded_front_door(statements) := array.concat(fx.base, [bounded_worker, boundary(statements), fx.worker_read, function("arn:aws:iam::111111111111:role/worker"), url("NONE")])
+
+test_front_door_of_a_role_whose_boundary_admits_the_read_is_denied if {
+	every statements in [
+		[{"Effect": "Allow", "Action": ["s3:GetObject", "logs:*"], "Resource": "*"}],
+		[{"Effect": "Allow", "Action": "*", "Resource": "*"}, {"Effect": "Deny", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::other-bucket/*"}],
+	] {
+		some f in fx.findings(bounded_front_door(statements))
+		contains(f.msg, "role 'worker' (it can read restricted data)")
+	}
+}
+
+# The false alarm of issue 12: the boundary does not allow s3:GetObject, so the role reads nothing.
+test_front_door_of_a_role_whose_boundary_blocks_the_read_is_allowed if {
+	every statements in [
+		[{"Effect": "Allow", "Action": "logs:*", "Resource": "*"}],
+		[{"Effect": "Allow", "Action": "*", "Resource": "*"}, {"Effect": "Deny", "Action": "s3:GetObject*", "Resource": "arn:aws:s3:::data-bucket/*"}],
+	] {
+		count(fx.findings(bounded_front_door(statements))) == 0
+	}
+}
+
+test_front_door_of_a_role_whose_boundary_cannot_be_read_is_denied if {
+	unknown := object.union(boundary([]), {"properties": {"policy": "04da6b54-80e4-46f7-96ec-b56ff0331ba9"}, "unknowns": ["policy"]})
+	resources := [r | some r in bounded_front_door([]); r.name != "boundary"]
+	count(fx.findings(array.concat(resources, [unknown]))) == 1
+}
+
+# Escalation and log reads are bounded too.
+test_escalation_or_log_read_outside_the_boundary_is_allowed if {
+	idle := object.union(fx.idle_role, {"properties": {"permissionsBoundary": "arn:aws:iam::111111111111:policy/boundary"}})
+	pass := {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::111111111111:role/reader"}
+	count(fx.findings(array.concat(fx.base, [idle, boundary([{"Effect": "Allow", "Action": "logs:*", "Resource": "*"}]), escalation(pass)]))) == 0
+	count(fx.findings(array.concat(fx.base, [idle, boundary([{"Effect": "Allow", "Action": "iam:*", "Resource": "*"}]), escalation(pass)]))) == 1
+	logs := "arn:aws:logs:eu-west-1:111111111111:log-group:capture:*"
+	count(fx.findings(array.concat(fx.base, [log_group("restricted"), idle, boundary([{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]), log_read(logs)]))) == 0
+	count(fx.findings(array.concat(fx.base, [log_group("restricted"), idle, boundary([{"Effect": "Allow", "Action": "logs:*", "Resource": "*"}]), log_read(logs)]))) == 1
+}
