@@ -19,7 +19,6 @@ package lockdown.lib.effective
 import rego.v1
 
 import data.lockdown.lib.actions
-import data.lockdown.lib.arn
 import data.lockdown.lib.iam
 import data.lockdown.lib.resources
 import data.lockdown.lib.types
@@ -151,5 +150,5 @@ deny_covers(stmt, target) if {
 _covers_every_s3_arn(stmt) if {
 	not stmt.uses_not_resource
 	some p in stmt.resources
-	wildcard.matches_every_extension(p, concat("", [arn.s3_prefix, ":::"]))
+	wildcard.matches_every_extension(p, concat("", [data.lockdown.lib.arn.s3_prefix, ":::"]))
 }

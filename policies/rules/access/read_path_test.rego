@@ -51,17 +51,56 @@ github_trust(sub) := fx.doc([{
 }])
 
 test_oidc_trust_of_any_repository_is_denied if {
-	every sub in ["repo:*:ref:refs/heads/main", "repo:*", "*"] {
+	every sub in ["repo:*:ref:refs/heads/main", "repo:*", "*", "repo:*/capture:ref:refs/heads/main", "repo:corp*", ["repo:corp/capture:ref:refs/heads/main", "repo:*"]] {
 		some f in fx.findings(array.concat(fx.base, [fx.role("worker", github_trust(sub)), fx.worker_read]))
-		f.principal == sprintf("any workload token.actions.githubusercontent.com issues a token to (subject %v)", [sub])
+		startswith(f.principal, "a workflow of any GitHub repository (subject ")
+		contains(f.msg, "the trust policy of role 'worker' lets token.actions.githubusercontent.com assume it with subject")
 	}
+	some g in fx.findings(array.concat(fx.base, [fx.role("worker", github_trust("repo:*:ref:refs/heads/main")), fx.worker_read]))
+	g.principal == "a workflow of any GitHub repository (subject repo:*:ref:refs/heads/main)"
+	contains(g.msg, "can read what role 'worker' (it can read restricted data) reads")
+}
+
+# Conditions: StringEquals alongside StringLike (both must hold), or a pinned repository claim.
+oidc_trust(condition) := fx.doc([{
+	"Effect": "Allow",
+	"Principal": {"Federated": "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com"},
+	"Action": "sts:AssumeRoleWithWebIdentity",
+	"Condition": condition,
+}])
+
+test_oidc_trust_without_a_subject_or_from_another_provider_is_denied if {
+	some f in fx.findings(array.concat(fx.base, [fx.role("worker", oidc_trust({"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}})), fx.worker_read]))
+	f.principal == "a workflow of any GitHub repository (subject (none))"
+	other := json.marshal({"Statement": [{
+		"Effect": "Allow",
+		"Principal": {"Federated": "arn:aws:iam::111111111111:oidc-provider/oidc.example.com"},
+		"Action": "sts:AssumeRoleWithWebIdentity",
+		"Condition": {"StringLike": {"oidc.example.com:sub": "*"}},
+	}]})
+	some g in fx.findings(array.concat(fx.base, [fx.role("worker", other), fx.worker_read]))
+	g.principal == "any workload oidc.example.com issues a token to (subject *)"
+	# An owner claim with a wildcard pins nothing.
+	some h in fx.findings(array.concat(fx.base, [fx.role("worker", oidc_trust({"StringLike": {"token.actions.githubusercontent.com:repository_owner": "corp*", "token.actions.githubusercontent.com:sub": "repo:*"}})), fx.worker_read]))
+	h.principal == "a workflow of any GitHub repository (subject repo:*)"
 }
 
 test_oidc_trust_pinned_to_one_repository_is_allowed if {
-	every sub in ["repo:corp/capture:ref:refs/heads/main", "repo:corp/capture:*"] {
+	every sub in ["repo:corp/capture:ref:refs/heads/main", "repo:corp/capture:*", "repo:corp/*"] {
 		count(fx.findings(array.concat(fx.base, [fx.role("worker", github_trust(sub)), fx.worker_read]))) == 0
 	}
 	count(fx.findings(array.concat(fx.base, [fx.role("idle", github_trust("repo:*"))]))) == 0
+	every condition in [
+		# StringEquals compares literally: "repo:*" is one (impossible) subject.
+		{"StringEquals": {"token.actions.githubusercontent.com:sub": "repo:*"}},
+		# Both operators must hold: the StringEquals pins the repository.
+		{"StringEquals": {"token.actions.githubusercontent.com:sub": "repo:corp/capture:ref:refs/heads/main"}, "StringLike": {"token.actions.githubusercontent.com:sub": "repo:*"}},
+		# The repository owner is pinned by its own claim.
+		{"StringEquals": {"token.actions.githubusercontent.com:repository_owner": "corp", "token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}, "StringLike": {"token.actions.githubusercontent.com:sub": "repo:*"}},
+		{"StringLike": {"token.actions.githubusercontent.com:repository": "corp/capture", "token.actions.githubusercontent.com:sub": "repo:*"}},
+	] {
+		count(fx.findings(array.concat(fx.base, [fx.role("worker", oidc_trust(condition)), fx.worker_read]))) == 0
+	}
 }
 
 # --- Firehose HTTP endpoint ----------------------------------------------------------------

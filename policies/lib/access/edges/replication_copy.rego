@@ -52,7 +52,7 @@ _acl_weaknesses(dest) := {sprintf("its ACL grants %v to %v", [g.permission, g.gr
 }
 
 _pab_weaknesses(dest) := {"it has no public access block that sets all four flags"} if {
-	not s3.account_pab_complete
+	not data.lockdown.lib.s3.account_pab_complete
 	not _complete_pab(dest)
 } else := set()
 
