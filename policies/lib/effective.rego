@@ -24,7 +24,19 @@ import data.lockdown.lib.resources
 import data.lockdown.lib.types
 import data.lockdown.lib.wildcard
 
-actions(p, set, target) := (set & _boundary_allowed(p, set, target)) - _denied(p, set, target)
+actions(p, set, target) := set if {
+	not constrained(p)
+} else := (set & _boundary_allowed(p, set, target)) - _denied(p, set, target)
+
+# Principals a permissions boundary or an explicit Deny of their own policies may cut: the
+# others can use whatever their policies grant (the common case, decided by one lookup).
+constrained(p) if _key(p) in _constrained_keys
+
+_constrained_keys := {k | some k, _ in _identity_denies} | {r.urn |
+	some kind in ["iam_role", "iam_user"]
+	some r in types.resources_of(kind)
+	not types.prop(r, "permissionsBoundary", null) in {null, ""}
+}
 
 # True when principal p can use at least one action of `set` on the target.
 allows_any(p, set, target) if count(actions(p, set, target)) > 0

@@ -240,6 +240,7 @@ _identity_bucket_reads[hit.urn] contains e if {
 # Deny) keeps it from reading every bucket, still reads the protected buckets the boundary admits.
 _identity_bucket_reads[b.urn] contains e if {
 	some g in data.lockdown.lib.iam.identity_grants
+	effective.constrained(g.principal)
 	some stmt in g.parsed.statements
 	stmt.effect == "Allow"
 	granted := actions.granted(stmt, data.lockdown.lib.actions.s3_read)
