@@ -228,6 +228,19 @@ test_replication_into_a_restricted_bucket_with_a_weakness_is_denied if {
 	}
 }
 
+# A weakness that only a value unknown at plan time raises is undecided (decided at the update).
+test_replication_into_a_replica_whose_policy_or_block_is_unknown_is_denied_undecided if {
+	unknown := data.lockdown.lib.types.unknown
+	some f in replication_findings([replica("restricted"), replica_pab, fx.res("aws:s3/bucketPolicy:BucketPolicy", "replica-policy", {"bucket": "replica-bucket", "policy": unknown})])
+	contains(f.msg, "its bucket policy is not known at plan time")
+	f.undecided == true
+	some g in replication_findings([replica("restricted"), object.union(replica_pab, {"properties": {"ignorePublicAcls": unknown}}), replica_policy({"Principal": {"AWS": fx.reader}})])
+	contains(g.msg, "the flags of its public access block are not known at plan time")
+	g.undecided == true
+	some h in replication_findings([replica("restricted"), object.union(replica_pab, {"properties": {"ignorePublicAcls": false}}), replica_policy({"Principal": {"AWS": fx.reader}})])
+	not h.undecided
+}
+
 # The false alarm of issue 12: a locked-down replica of the same account is no finding, here
 # or in LD-S3-012.
 test_replication_into_a_locked_down_replica_is_allowed if {

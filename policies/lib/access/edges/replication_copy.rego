@@ -13,6 +13,7 @@ import data.lockdown.lib.classification
 import data.lockdown.lib.policy
 import data.lockdown.lib.reads
 import data.lockdown.lib.s3
+import data.lockdown.lib.types
 
 edges contains e if {
 	some b in data.lockdown.lib.classification.protected_buckets
@@ -22,6 +23,7 @@ edges contains e if {
 	why := weaknesses(dest)
 	count(why) > 0
 	e := {
+		"undecided": count(why - _unknown_weaknesses(dest)) == 0,
 		"kind": "replication_copy",
 		"urn": d.via_urn,
 		"principal": sprintf("whoever can read bucket '%v' (%v)", [dest.name, classification.level(dest)]),
@@ -51,12 +53,26 @@ _acl_weaknesses(dest) := {sprintf("its ACL grants %v to %v", [g.permission, g.gr
 	some g in reads.acl_grants(r)
 }
 
-_pab_weaknesses(dest) := {"it has no public access block that sets all four flags"} if {
-	not data.lockdown.lib.s3.account_pab_complete
-	not _complete_pab(dest)
-} else := set()
+_pab_weaknesses(dest) := set() if {
+	data.lockdown.lib.s3.account_pab_complete
+} else := set() if {
+	_complete_pab(dest)
+} else := {_pab_unknown} if {
+	some r in classification.subresources_of(dest, "bucket_public_access_block")
+	every f in s3.pab_weak_flags(r) {
+		types.is_unknown(types.prop(r, f, null))
+	}
+} else := {"it has no public access block that sets all four flags"}
+
+_pab_unknown := "the flags of its public access block are not known at plan time"
 
 _complete_pab(dest) if {
 	some r in classification.subresources_of(dest, "bucket_public_access_block")
 	count(s3.pab_weak_flags(r)) == 0
+}
+
+# The weaknesses that only a value unknown at plan time raises: decided again at the update.
+_unknown_weaknesses(dest) := {_pab_unknown} | {sprintf("its %v %v", [d.via, policy.reason(d.parsed)]) |
+	some d in s3.docs_of(dest)
+	policy.undecided(d.parsed)
 }
