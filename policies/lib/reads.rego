@@ -10,7 +10,6 @@ import data.lockdown.lib.wildcard
 import data.lockdown.lib.actions
 import data.lockdown.lib.classification
 import data.lockdown.lib.effective
-import data.lockdown.lib.iam
 import data.lockdown.lib.principals
 import data.lockdown.lib.resources
 import data.lockdown.lib.s3
