@@ -9,7 +9,7 @@ import rego.v1
 import data.lockdown.lib.wildcard
 import data.lockdown.lib.actions
 import data.lockdown.lib.classification
-import data.lockdown.lib.iam
+import data.lockdown.lib.effective
 import data.lockdown.lib.principals
 import data.lockdown.lib.resources
 import data.lockdown.lib.s3
@@ -231,61 +231,49 @@ _identity_bucket_reads[hit.urn] contains e if {
 	not stmt.uses_not_resource
 	some p in stmt.resources
 	some hit in _pattern_buckets(p) | _pattern_buckets_wild(p)
-	_identity_reads(stmt, hit)
-	boundary_admits(g.principal, s3.bucket_name(data.lockdown.lib.classification.bucket_by_urn[hit.urn]))
+	_effective_hit(g.principal, stmt, hit, s3.bucket_name(data.lockdown.lib.classification.bucket_by_urn[hit.urn]))
 	e := _identity_entry(g, stmt)
 }
 
-# A permissions boundary caps what an identity's policies grant: a read counts only when the
-# identity has no boundary, or its boundary allows reading the bucket (or cannot be read:
-# fail closed). `name` is a bucket name; any_bucket for reads of every bucket.
-default boundary_admits(_, _) := false
-
-boundary_admits(p, _) if count(boundary_docs(p)) == 0
-
-boundary_admits(p, _) if {
-	some d in boundary_docs(p)
-	d.parsed.status != "ok"
-}
-
-boundary_admits(p, name) if {
-	name != any_bucket
-	some d in boundary_docs(p)
-	some stmt in d.parsed.statements
+# A statement that reads every bucket, of a principal whose permissions boundary (or an explicit
+# Deny) keeps it from reading every bucket, still reads the protected buckets the boundary admits.
+_identity_bucket_reads[b.urn] contains e if {
+	some g in data.lockdown.lib.iam.identity_grants
+	effective.constrained(g.principal)
+	some stmt in g.parsed.statements
 	stmt.effect == "Allow"
-	reads_bucket(stmt, name)
-}
-
-boundary_admits(p, name) if {
-	name == any_bucket
-	some d in boundary_docs(p)
-	some stmt in d.parsed.statements
-	stmt.effect == "Allow"
-	actions.grants_any(stmt, data.lockdown.lib.actions.s3_read)
+	granted := actions.granted(stmt, data.lockdown.lib.actions.s3_read)
+	count(granted) > 0
 	resources.applies_to_any_bucket(stmt)
+	not effective.allows_any(g.principal, granted, {"kind": "every_bucket"})
+	some b in data.lockdown.lib.classification.protected_buckets
+	name := s3.bucket_name(b)
+	some hit in [{"urn": b.urn, "objects": true}, {"urn": b.urn, "objects": false}]
+	_applies_to_hit(stmt, hit, name)
+	_effective_hit(g.principal, stmt, hit, name)
+	e := _identity_entry(g, stmt)
 }
 
-# The marker for "reads of every bucket" in boundary_admits.
-any_bucket := "*every bucket*"
-
-# The parsed permissions boundary documents of an identity of the stack (none when it has no
-# boundary; none either for a boundary policy Lockdown cannot see, which then admits all).
-boundary_docs(p) := iam.attached_docs(r, arn) if {
-	p.urn != null
-	r := data.lockdown.lib.types.by_urn[p.urn]
-	arn := types.prop(r, "permissionsBoundary", null)
-	arn != null
-	arn != ""
-} else := []
-
-_identity_reads(stmt, hit) if {
+_applies_to_hit(stmt, hit, name) if {
 	hit.objects
-	actions.grants_any(stmt, data.lockdown.lib.actions.s3_object_read)
+	_objects(stmt, name)
 }
 
-_identity_reads(stmt, hit) if {
+_applies_to_hit(stmt, hit, name) if {
 	not hit.objects
-	actions.grants_any(stmt, data.lockdown.lib.actions.s3_list_read)
+	_bucket(stmt, name)
+}
+
+# The statement reads the hit (objects, or the bucket itself) with actions the principal can
+# use there: its permissions boundary admits them and no explicit Deny takes them away.
+_effective_hit(p, stmt, hit, name) if {
+	hit.objects
+	effective.allows_any(p, actions.granted(stmt, data.lockdown.lib.actions.s3_object_read), {"kind": "objects", "name": name})
+}
+
+_effective_hit(p, stmt, hit, name) if {
+	not hit.objects
+	effective.allows_any(p, actions.granted(stmt, data.lockdown.lib.actions.s3_list_read), {"kind": "bucket", "name": name})
 }
 
 _identity_entry(g, stmt) := {
@@ -310,7 +298,7 @@ identity_wide_s3_reads contains e if {
 	stmt.effect == "Allow"
 	actions.grants_any(stmt, data.lockdown.lib.actions.s3_read)
 	resources.applies_to_any_bucket(stmt)
-	boundary_admits(g.principal, any_bucket)
+	effective.allows_any(g.principal, actions.granted(stmt, data.lockdown.lib.actions.s3_read), {"kind": "every_bucket"})
 	e := _identity_entry(g, stmt)
 }
 
@@ -321,6 +309,7 @@ identity_wide_kms_decrypt contains e if {
 	stmt.effect == "Allow"
 	actions.grants_any(stmt, data.lockdown.lib.actions.kms_decrypt)
 	resources.applies_to_any_key(stmt)
+	effective.allows_any(g.principal, actions.granted(stmt, data.lockdown.lib.actions.kms_decrypt), {"kind": "some_resource"})
 	e := _identity_entry(g, stmt)
 }
 
@@ -331,6 +320,7 @@ identity_wide_logs_read contains e if {
 	stmt.effect == "Allow"
 	actions.grants_any(stmt, data.lockdown.lib.actions.logs_read)
 	resources.applies_to_any_log_group(stmt)
+	effective.allows_any(g.principal, actions.granted(stmt, data.lockdown.lib.actions.logs_read), {"kind": "some_resource"})
 	e := _identity_entry(g, stmt)
 }
 

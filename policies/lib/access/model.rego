@@ -11,7 +11,8 @@
 #    "allowed":   true only when that principal is an allowed reader,
 #    "store":     what it can read ("bucket 'x' (restricted)", "what role 'y' reads"),
 #    "store_urn": the store reached, when the path names one (optional),
-#    "path":      the steps, statement by statement, as short sentences}
+#    "path":      the steps, statement by statement, as short sentences,
+#    "undecided": true when only values unknown at plan time open the path (optional)}
 # The rule LD-ACCESS-001 (rules/access/read_path.rego) reports every edge that is not allowed.
 #
 # The S3, KMS and log resource policies, ACLs and identity policies are read by lib/reads.rego;

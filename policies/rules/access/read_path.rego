@@ -28,10 +28,10 @@ import rego.v1
 
 deny contains violation if {
 	some e in data.lockdown.lib.access.violations
-	violation := {
+	violation := data.lockdown.lib.types.undecided_when(object.get(e, "undecided", false), {
 		"urn": e.urn,
 		"msg": sprintf("%v can read %v: %v", [e.principal, e.store, concat("; ", e.path)]),
 		"principal": e.principal,
 		"path": e.path,
-	}
+	})
 }

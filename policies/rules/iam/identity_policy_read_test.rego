@@ -185,3 +185,82 @@ test_customer_managed_policy_attached_to_a_user_is_denied if {
 		contains(f.msg, "policy read-data attached to user bob lets arn:aws:iam::111111111111:user/bob read bucket 'data'")
 	}
 }
+
+# Issue 12: the allow twins of the user attachments above: the user is an allowed reader, or
+# the policy reads a bucket that is not restricted.
+user_attachments(policy_arn) := [
+	fx.res("aws:iam/userPolicyAttachment:UserPolicyAttachment", "bob-read", {"user": "bob", "policyArn": policy_arn}),
+	fx.res("aws:iam/policyAttachment:PolicyAttachment", "bob-read", {"users": ["bob"], "policyArn": policy_arn}),
+]
+
+test_customer_managed_policy_attached_to_an_allowed_user_or_on_a_public_bucket_is_allowed if {
+	bob := fx.res("aws:iam/user:User", "bob", {"name": "bob", "arn": "arn:aws:iam::111111111111:user/bob"})
+	data_read := fx.res("aws:iam/policy:Policy", "read-data", {"name": "read-data", "arn": "arn:aws:iam::111111111111:policy/read-data", "policy": fx.doc([fx.s3_read("arn:aws:s3:::data-bucket/*")])})
+	site_read := fx.res("aws:iam/policy:Policy", "read-site", {"name": "read-site", "arn": "arn:aws:iam::111111111111:policy/read-site", "policy": fx.doc([fx.s3_read("arn:aws:s3:::site-bucket/*")])})
+	bob_allowed := object.union(fx.cfg, {"allowedReaders": [fx.reader, "arn:aws:iam::111111111111:user/bob"]})
+	every a in user_attachments("arn:aws:iam::111111111111:policy/read-data") {
+		count(rule.deny) == 0 with input as {"resources": [fx.data_bucket, data_read, bob, a]} with data.lockdown.config as bob_allowed
+	}
+	every a in user_attachments("arn:aws:iam::111111111111:policy/read-site") {
+		count(findings([fx.data_bucket, fx.public_bucket, site_read, bob, a])) == 0
+	}
+}
+
+# Issue 12, IAM semantics: effective = identity policies ∩ boundary, an explicit Deny wins.
+bounded_findings(boundary_statements, statements) := findings([
+	fx.data_bucket,
+	bounded_role("arn:aws:iam::111111111111:policy/boundary"),
+	boundary(boundary_statements),
+	fx.role_policy("analyst", statements),
+])
+
+test_boundary_that_admits_the_read_is_denied if {
+	every case in [
+		# The boundary admits s3:GetObject on the bucket: the named read stays.
+		[[{"Effect": "Allow", "Action": ["s3:GetObject", "logs:*"], "Resource": "arn:aws:s3:::data-bucket/*"}], [fx.s3_read("arn:aws:s3:::data-bucket/*")], "read bucket 'data' (restricted)"],
+		# Resource "*" within a boundary that admits one bucket: that bucket is read.
+		[[{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::data-bucket/*"}], [fx.s3_read("*")], "read bucket 'data' (restricted)"],
+		# A Deny with a condition, or on part of the bucket, does not take the read away.
+		[[{"Effect": "Allow", "Action": "*", "Resource": "*"}, {"Effect": "Deny", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::data-bucket/*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}], [fx.s3_read("arn:aws:s3:::data-bucket/*")], "read bucket 'data' (restricted)"],
+		[[{"Effect": "Allow", "Action": "*", "Resource": "*"}, {"Effect": "Deny", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::data-bucket/private/*"}], [fx.s3_read("arn:aws:s3:::data-bucket/*")], "read bucket 'data' (restricted)"],
+		[[{"Effect": "Allow", "Action": "kms:*", "Resource": "*"}], [{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*"}], "kms:Decrypt on every key"],
+	] {
+		some f in bounded_findings(case[0], case[1])
+		contains(f.msg, case[2])
+	}
+}
+
+test_boundary_that_blocks_the_read_is_allowed if {
+	every case in [
+		# Only logs:* in the boundary.
+		[[{"Effect": "Allow", "Action": "logs:*", "Resource": "*"}], [fx.s3_read("arn:aws:s3:::data-bucket/*")]],
+		[[{"Effect": "Allow", "Action": "logs:*", "Resource": "*"}], [fx.s3_read("*"), {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*"}]],
+		# The boundary allows everything but denies the reads of the bucket.
+		[[{"Effect": "Allow", "Action": "*", "Resource": "*"}, {"Effect": "Deny", "Action": ["s3:GetObject*", "s3:ListBucket*"], "Resource": ["arn:aws:s3:::data-bucket", "arn:aws:s3:::data-bucket/*"]}], [fx.s3_read("arn:aws:s3:::data-bucket/*")]],
+		[[{"Effect": "Allow", "Action": "*", "Resource": "*"}, {"Effect": "Deny", "Action": "s3:*", "Resource": "arn:aws:s3:::*"}], [fx.s3_read("*")]],
+		# The boundary admits other actions or other buckets only: the intersection is empty.
+		[[{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}], [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::data-bucket/*"}]],
+		[[{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::site-bucket/*"}], [fx.s3_read("*")]],
+	] {
+		count(bounded_findings(case[0], case[1])) == 0
+	}
+}
+
+test_boundary_that_cannot_be_read_does_not_limit_and_is_denied if {
+	unknown := object.union(boundary([]), {"properties": {"policy": "04da6b54-80e4-46f7-96ec-b56ff0331ba9"}, "unknowns": ["policy"]})
+	count(findings([fx.data_bucket, bounded_role("arn:aws:iam::111111111111:policy/boundary"), unknown, fx.role_policy("analyst", [fx.s3_read("arn:aws:s3:::data-bucket/*")])])) == 1
+	invalid := object.union(boundary([]), {"properties": {"policy": "{not json"}})
+	count(findings([fx.data_bucket, bounded_role("arn:aws:iam::111111111111:policy/boundary"), invalid, fx.role_policy("analyst", [fx.s3_read("arn:aws:s3:::data-bucket/*")])])) == 1
+	# A boundary policy outside the stack.
+	count(findings([fx.data_bucket, bounded_role("arn:aws:iam::111111111111:policy/elsewhere"), fx.role_policy("analyst", [fx.s3_read("arn:aws:s3:::data-bucket/*")])])) == 1
+}
+
+test_explicit_deny_in_another_identity_policy_is_allowed if {
+	deny := fx.res("aws:iam/rolePolicy:RolePolicy", "analyst-deny", {"role": "analyst", "name": "analyst-deny", "policy": fx.doc([{"Effect": "Deny", "Action": "s3:*", "Resource": "arn:aws:s3:::data-bucket/*"}])})
+	count(findings([fx.data_bucket, fx.role("analyst"), deny, fx.role_policy("analyst", [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::data-bucket/*"}])])) == 0
+}
+
+test_deny_of_another_principal_does_not_take_the_read_away if {
+	deny := fx.res("aws:iam/rolePolicy:RolePolicy", "other-deny", {"role": "other", "name": "other-deny", "policy": fx.doc([{"Effect": "Deny", "Action": "s3:*", "Resource": "*"}])})
+	count(findings([fx.data_bucket, fx.role("analyst"), fx.role("other"), deny, fx.role_policy("analyst", [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::data-bucket/*"}])])) == 1
+}

@@ -66,3 +66,20 @@ test_role_named_in_bucket_policy_is_checked if {
 	some f in findings([b, bp, r])
 	contains(f.msg, "a bucket policy lets it read restricted data")
 }
+
+# Issue 12: a role whose permissions boundary keeps it from reading is not a reader role.
+bounded_analyst := object.union(fx.role("analyst"), {"properties": {
+	"assumeRolePolicy": fx.trust("*"),
+	"permissionsBoundary": "arn:aws:iam::111111111111:policy/boundary",
+}})
+
+boundary(statements) := fx.res("aws:iam/policy:Policy", "boundary", {"name": "boundary", "arn": "arn:aws:iam::111111111111:policy/boundary", "policy": fx.doc(statements)})
+
+test_broad_trust_of_a_role_whose_boundary_admits_the_read_is_denied if {
+	some f in findings([fx.data_bucket, bounded_analyst, boundary([{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]), fx.role_policy("analyst", [fx.s3_read("arn:aws:s3:::data-bucket/*")])])
+	contains(f.msg, "role 'analyst' (it can read restricted data) can be assumed by * (public)")
+}
+
+test_broad_trust_of_a_role_whose_boundary_blocks_the_read_is_allowed if {
+	count(findings([fx.data_bucket, bounded_analyst, boundary([{"Effect": "Allow", "Action": "logs:*", "Resource": "*"}]), fx.role_policy("analyst", [fx.s3_read("arn:aws:s3:::data-bucket/*")])])) == 0
+}

@@ -62,3 +62,18 @@ test_access_point_policy_granting_the_account_root_is_denied if {
 test_access_point_policy_granting_the_allowed_reader_is_allowed if {
 	count(findings([data.lockdown.rules.s3.fixtures_test.data_bucket, access_point({"policy": ap_policy({"AWS": data.lockdown.rules.s3.fixtures_test.reader})})])) == 0
 }
+
+# The same through a separate s3control AccessPointPolicy resource.
+test_access_point_policy_resource_granting_the_account_root_is_denied if {
+	every principal in [{"AWS": "arn:aws:iam::111111111111:root"}, {"AWS": "111111111111"}] {
+		p := fx.res("aws:s3control/accessPointPolicy:AccessPointPolicy", "data-ap-policy", {"accessPointArn": ap_arn, "policy": ap_policy(principal)})
+		some f in findings([data.lockdown.rules.s3.fixtures_test.data_bucket, access_point({}), p])
+		f.urn == p.urn
+		contains(f.msg, "lets account 111111111111 (account) read objects")
+	}
+}
+
+test_access_point_policy_resource_granting_the_allowed_reader_is_allowed if {
+	p := fx.res("aws:s3control/accessPointPolicy:AccessPointPolicy", "data-ap-policy", {"accessPointArn": ap_arn, "policy": ap_policy({"AWS": data.lockdown.rules.s3.fixtures_test.reader})})
+	count(findings([data.lockdown.rules.s3.fixtures_test.data_bucket, access_point({}), p])) == 0
+}

@@ -264,3 +264,34 @@ test_public_bucket_is_allowed if {
 }
 
 test_no_policy_is_allowed if count(data.lockdown.rules.s3.bucket_policy_broad_read.deny) == 0 with input as {"resources": [restricted]} with data.lockdown.config as cfg
+
+# Issue 12: a dotted bucket name and the GovCloud / China partitions are judged like plain ones.
+worlds := [["aws", "data-bucket"], ["aws", "keystrokes.corp.example"], ["aws-us-gov", "keystrokes.corp.example"], ["aws-us-gov", "data-bucket"], ["aws-cn", "data-bucket"]]
+
+world_bucket(world) := object.union(restricted, {"id": world[1], "properties": {"bucket": world[1], "arn": sprintf("arn:%s:s3:::%s", world)}})
+
+world_policy(world, stmt) := object.union(bucket_policy(doc(stmt)), {"properties": {"bucket": world[1]}})
+
+world_reader(world) := sprintf("arn:%s:iam::111111111111:role/reader", [world[0]])
+
+world_findings(world, stmt) := found if {
+	found := data.lockdown.rules.s3.bucket_policy_broad_read.deny with input as {"resources": [world_bucket(world), world_policy(world, stmt)]}
+		with data.lockdown.config as object.union(cfg, {"allowedReaders": [world_reader(world)]})
+}
+
+test_public_read_of_a_dotted_or_partitioned_bucket_is_denied if {
+	every world in worlds {
+		every resource in ["*", sprintf("arn:%s:s3:::%s/*", world), sprintf("arn:%s:s3:::%s/private/*", world), "arn:*:s3:::*"] {
+			some f in world_findings(world, object.union(read("*"), {"Resource": resource}))
+			contains(f.msg, "lets * (public)")
+		}
+	}
+}
+
+test_reader_only_or_another_partition_of_a_dotted_or_partitioned_bucket_is_allowed if {
+	every world in worlds {
+		count(world_findings(world, object.union(read({"AWS": world_reader(world)}), {"Resource": sprintf("arn:%s:s3:::%s/*", world)}))) == 0
+		other := object.get({"aws": "aws-cn"}, world[0], "aws")
+		count(world_findings(world, object.union(read("*"), {"Resource": sprintf("arn:%s:s3:::%s/*", [other, world[1]])}))) == 0
+	}
+}

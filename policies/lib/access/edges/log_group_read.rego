@@ -6,6 +6,7 @@ package lockdown.lib.access.edges.log_group_read
 import rego.v1
 
 import data.lockdown.lib.actions
+import data.lockdown.lib.effective
 import data.lockdown.lib.types
 import data.lockdown.lib.wildcard
 
@@ -15,7 +16,7 @@ edges contains e if {
 	some stmt in g.parsed.statements
 	stmt.effect == "Allow"
 	not stmt.uses_not_resource
-	reads := actions.granted(stmt, data.lockdown.lib.actions.logs_read)
+	reads := effective.actions(g.principal, actions.granted(stmt, data.lockdown.lib.actions.logs_read), {"kind": "some_resource"})
 	count(reads) > 0
 	some p in stmt.resources
 	some group in _groups_named(p)

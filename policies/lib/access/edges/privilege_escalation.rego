@@ -6,6 +6,7 @@ package lockdown.lib.access.edges.privilege_escalation
 import rego.v1
 
 import data.lockdown.lib.actions
+import data.lockdown.lib.effective
 import data.lockdown.lib.types
 import data.lockdown.lib.wildcard
 
@@ -21,7 +22,7 @@ edges contains e if {
 	g.principal.allowed == false
 	some stmt in g.parsed.statements
 	stmt.effect == "Allow"
-	some action in actions.granted(stmt, {a | some a, _ in _escalations})
+	some action in effective.actions(g.principal, actions.granted(stmt, {a | some a, _ in _escalations}), {"kind": "some_resource"})
 	_to_compute(stmt, action)
 	some role in _reader_roles_matched(stmt)
 	role.urn != g.principal.urn
