@@ -19,9 +19,10 @@ registration order. An arriving resource is judged with its neighbours among the
 resources (its bucket, the role it attaches to, the buckets its document names), picked
 by index so the cost of a call does not grow with the deployment; a neighbour not seen
 is judged the strictest way by the rules (a bucket not seen is restricted). Reported
-there: the violations about the arriving resource, and those about a neighbour that the
-arriving resource causes; ``AnalyzeStack`` evaluates the stack rules on the whole graph and
-reports what ``Analyze`` did not already report for that rule and resource.
+there: the violations about the arriving resource, and those about a neighbour that no
+earlier ``Analyze`` showed (the arriving resource normally causes them); ``AnalyzeStack``
+evaluates the stack rules on the whole graph and reports what ``Analyze`` did not already
+report for that rule and resource.
 
 Evaluation is done once per request, not once per policy: the servicer's ``Analyze``
 turns the raw request into a record (``lockdown.loaders.analyzer``), evaluates the rules
@@ -120,6 +121,8 @@ class Gate:
         #: This deployment's resources and the violations ``Analyze`` gave (engine thread only).
         self.seen = SeenGraph()
         self._given: set[tuple[str, str]] = set()
+        #: What Analyze reported in this deployment, verdicts and undecided alike (engine thread only).
+        self._shown: set[tuple[str, str]] = set()
         #: Type tokens of the library's control kinds (policies/lib types.control_kinds), set at build.
         self._control_types: frozenset[str] = frozenset()
         self._load()
@@ -215,6 +218,7 @@ class Gate:
     def _forget(self) -> None:
         self.seen = SeenGraph()
         self._given = set()
+        self._shown = set()
 
     def settings(self) -> tuple[dict[str, Any], list[Waiver]]:
         """``data.lockdown.config`` and the waivers in force; a bad setting raises ``LockdownError``."""
@@ -253,15 +257,11 @@ class Gate:
         self.seen.add(resource)
         graph = self.seen.neighbourhood(resource)
         found = engine.evaluate(graph, settings).violations
-        own += [violation for violation in found if violation.urn == resource.urn]
-        others = [v for v in found if v.urn != resource.urn and _given_key(v) not in self._given]
-        if others:
-            # A neighbour's violation no Analyze gave yet: reported here only if the arriving
-            # resource causes it (a bucket policy making a broadly assumable role a reader), which
-            # is what the same neighbourhood without the arriving resource tells.
-            suspects = tuple({v.rule.id: v.rule for v in others}.values())
-            before = {_key(v) for v in engine.evaluate(graph[:-1], settings, rules=suspects).violations}
-            own += [violation for violation in others if _key(violation) not in before]
+        # The arriving resource's violations, and a neighbour's that no Analyze showed yet: this is
+        # the first call whose neighbourhood reveals it (the arriving resource normally causes it:
+        # a role policy making a broadly assumable role a reader), the earliest it can be stopped.
+        own += [v for v in found if v.urn == resource.urn or _given_key(v) not in self._shown]
+        self._shown.update(_given_key(v) for v in own)
         # Undecided during preview is not a verdict: AnalyzeStack, which sees the graph's
         # dependencies, may still decide it.
         self._given.update(_given_key(v) for v in own if not (self.dry_run and v.undecided))
@@ -315,11 +315,6 @@ def control_types(engine: EmbeddedEngine) -> frozenset[str]:
     if not isinstance(kinds, dict) or not isinstance(controls, list | set):
         return frozenset()
     return frozenset(token for token, kind in kinds.items() if kind in controls)
-
-
-def _key(violation: Violation) -> tuple[str, str, str]:
-    """What makes two violations the same one: rule, resource and message."""
-    return (violation.rule.id, violation.urn, violation.message)
 
 
 def _given_key(violation: Violation) -> tuple[str, str]:
@@ -524,8 +519,8 @@ def make_servicer_class(gate: Gate) -> type:
             """Add what the policy callbacks do not report.
 
             Waived and undecided violations as advisories; at the policy's configured
-            enforcement level and naming their resource, the violations of a neighbour the
-            arriving resource causes (``Analyze``) and, at ``AnalyzeStack``, those of rules
+            enforcement level and naming their resource, the violations of a neighbour that
+            ``Analyze`` shows first at the arriving resource and, at ``AnalyzeStack``, those of rules
             enforced at ``Analyze`` that no ``Analyze`` call reported.
             """
             from pulumi.runtime import proto

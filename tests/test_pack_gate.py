@@ -170,6 +170,76 @@ def test_bucket_policy_whose_bucket_is_unknown_is_undecided_in_preview_and_block
     assert [(d.policy, d.enforcement) for d in gate_pack.analyze(unknown_bucket)] == [("ld-s3-001", "mandatory")]
 
 
+def role(name: str, trusted_account: str) -> Resource:
+    type_ = "aws:iam/role:Role"
+    trust = {
+        "Effect": "Allow",
+        "Principal": {"AWS": f"arn:aws:iam::{trusted_account}:root"},
+        "Action": "sts:AssumeRole",
+    }
+    return Resource(
+        urn=make_urn("dev", "lockdown", type_, name),
+        type=type_,
+        name=name,
+        properties={
+            "name": name,
+            "arn": f"arn:aws:iam::{ACCOUNT}:role/{name}",
+            "assumeRolePolicy": json.dumps({"Version": "2012-10-17", "Statement": [trust]}),
+        },
+        source="program",
+        provider=PROVIDER,
+    )
+
+
+def role_policy(name: str, role_name: str, action: str, resource: str) -> Resource:
+    type_ = "aws:iam/rolePolicy:RolePolicy"
+    statement = {"Effect": "Allow", "Action": action, "Resource": resource}
+    return Resource(
+        urn=make_urn("dev", "lockdown", type_, name),
+        type=type_,
+        name=name,
+        properties={"role": role_name, "policy": json.dumps({"Version": "2012-10-17", "Statement": [statement]})},
+        source="program",
+        provider=PROVIDER,
+    )
+
+
+def test_a_neighbours_violation_is_reported_once_at_the_first_analyze_that_shows_it(gate_pack: Pack) -> None:
+    """A role assumable by another account is harmless until a policy lets it read restricted data:
+    that policy's Analyze reports LD-IAM-003 on the role (and blocks), later arrivals do not again."""
+    gate_pack.configure_stack(GATE_SETTINGS, dry_run=False)
+    assert gate_pack.analyze(bucket("capture-raw", "restricted")) == []
+    shared = role("shared", "999988887777")
+    assert gate_pack.analyze(shared) == []
+    found = gate_pack.analyze(role_policy("shared-read", "shared", "s3:GetObject", "arn:aws:s3:::capture-raw/*"))
+    assert ("ld-iam-003", shared.urn, "mandatory") in {(d.policy, d.urn, d.enforcement) for d in found}
+    later = gate_pack.analyze(role_policy("shared-logs", "shared", "logs:CreateLogGroup", "*"))
+    assert "ld-iam-003" not in {d.policy for d in later}
+
+
+def test_an_undecided_neighbour_violation_is_shown_once_in_preview_and_decided_at_the_stack(gate_pack: Pack) -> None:
+    from lockdown.model import UNKNOWN
+
+    gate_pack.configure_stack(GATE_SETTINGS, dry_run=True)
+    unknown_trust = role("pending", ACCOUNT)
+    unknown_trust = Resource(
+        **{**unknown_trust.__dict__, "properties": {**unknown_trust.properties, "assumeRolePolicy": UNKNOWN}}
+    )
+    unknown_trust.unknowns = ["assumeRolePolicy"]
+    deployment = [
+        bucket("capture-raw", "restricted"),
+        unknown_trust,
+        role_policy("pending-read", "pending", "s3:GetObject", "arn:aws:s3:::capture-raw/*"),
+        role_policy("pending-list", "pending", "s3:ListBucket", "arn:aws:s3:::capture-raw"),
+    ]
+    shown = []
+    for resource in deployment:
+        shown += [(d.policy, d.enforcement) for d in gate_pack.analyze(resource) if d.urn == unknown_trust.urn]
+    assert shown == [("ld-iam-003", "advisory")]
+    stack = gate_pack.analyze_stack(deployment)
+    assert ("ld-iam-003", unknown_trust.urn) in {(d.policy, d.urn) for d in stack}
+
+
 # -- parity with lockdown check over the repository's fixtures ---------------------------
 
 FIXTURES = sorted(
