@@ -522,11 +522,12 @@ def main() -> int:
             f"{machine_speed():.3f} s after (0.07 s when this 2-core machine runs at full speed)"
         )
         if args.profile:
-            print(f"\nwhere the time goes for {sizes[-1]:,} resources (in process):")
-            for label, seconds in profile(workdir / f"preview-{sizes[-1]}.json"):
+            shape = args.shapes.split(",")[-1]  # the shape measured last
+            print(f"\nwhere the time goes for {sizes[-1]:,} resources of shape {shape} (in process):")
+            for label, seconds in profile(workdir / f"preview-{shape}-{sizes[-1]}.json"):
                 print(f"  {label:<52} {seconds:6.3f} s")
-            print(f"\nslowest rules alone on {sizes[0]:,} resources (in process):")
-            for seconds, rule_id, path in slowest_rules(workdir / f"preview-{sizes[0]}.json"):
+            print(f"\nslowest rules alone on {sizes[0]:,} resources of shape {shape} (in process):")
+            for seconds, rule_id, path in slowest_rules(workdir / f"preview-{shape}-{sizes[0]}.json"):
                 print(f"  {rule_id:<12} {path:<60} {seconds:6.3f} s")
     print("\nresult:", "meets the targets" if ok else "MISSES the targets")
     return 0 if ok else 1
