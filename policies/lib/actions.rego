@@ -30,10 +30,13 @@ kms_decrypt := {"kms:decrypt", "kms:reencryptfrom", "kms:reencryptto", "kms:crea
 # What a key administrator may never do: decrypt directly.
 kms_decrypt_direct := {"kms:decrypt", "kms:reencryptfrom", "kms:reencryptto"}
 
-# Reading log events.
+# Reading log events, or copying them out of the group (an export task to S3, a subscription
+# filter to a stream): every path by which a grant on a log group gives its events away. The
+# one set for every rule and edge that asks who can read logs.
 logs_read := {
 	"logs:getlogevents", "logs:filterlogevents", "logs:startquery", "logs:getqueryresults",
 	"logs:startlivetail", "logs:getlogrecord", "logs:unmask", "logs:getlogobject",
+	"logs:createexporttask", "logs:putsubscriptionfilter",
 }
 
 # The actions above as AWS writes them, for messages (matching is on the lower-case forms).

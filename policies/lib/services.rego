@@ -522,8 +522,3 @@ local_storage_instance(instance_type) if {
 }
 
 local_storage_instance(instance_type) if split(instance_type, ".")[1] in local_storage_families
-
-# ---------------------------------------------------------------------------
-# Log reads granted by a resource policy: reading events, plus copying them out of the group
-# (an export task to S3, a subscription filter to a stream).
-log_read_actions := data.lockdown.lib.actions.logs_read | {"logs:createexporttask", "logs:putsubscriptionfilter"}

@@ -38,7 +38,7 @@ deny contains violation if {
 	some r in types.resources_of("log_resource_policy")
 	parsed := policy.parse(types.prop(r, "policyDocument", null))
 	some stmt in policy.allows(parsed)
-	reads := actions.granted(stmt, data.lockdown.lib.services.log_read_actions)
+	reads := actions.granted(stmt, data.lockdown.lib.actions.logs_read)
 	count(reads) > 0
 	some entry in principals.audience(stmt)
 	principals.is_violation(entry)
