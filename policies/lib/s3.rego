@@ -170,6 +170,67 @@ _the_bucket(s, name) if resources.applies_to_bucket(s, name)
 default _the_bucket(_, _) := false
 
 # ---------------------------------------------------------------------------
+# ACLs: canned ACLs and grants that let others read. ACL grants bypass bucket policies and the
+# allowlist, so every rule that asks who reads a bucket through its ACL asks here.
+
+# The records that carry a bucket's ACL: the bucket itself (v6 inline `acl` / `grants`) and
+# its BucketAcl sub-resources.
+acl_holders(b) := {b} | classification.subresources_of(b, "bucket_acl")
+
+# Canned ACLs that let a group read: everyone (AllUsers) or every AWS user (AuthenticatedUsers).
+public_canned_acls := {"public-read": "AllUsers", "public-read-write": "AllUsers", "authenticated-read": "AuthenticatedUsers"}
+
+_group_uris := {
+	"http://acs.amazonaws.com/groups/global/AllUsers": "AllUsers",
+	"http://acs.amazonaws.com/groups/global/AuthenticatedUsers": "AuthenticatedUsers",
+}
+
+_read_permissions := {"READ", "FULL_CONTROL", "READ_ACP", "WRITE_ACP"}
+
+# The read grants of an ACL resource or a bucket's inline acl/grants:
+# [{"grantee", "class", "permission"}] (group grantees, other canonical users, e-mail grantees).
+acl_grants(r) := array.concat(_canned(r), _explicit(r))
+
+_canned(r) := [{"grantee": grantee, "class": "public", "permission": acl}] if {
+	acl := types.prop(r, "acl", null)
+	grantee := public_canned_acls[acl]
+} else := []
+
+_explicit(r) := [g |
+	some grant in _grant_list(r)
+	g := _grant_entry(grant, _owner_id(r))
+]
+
+_grant_list(r) := array.concat(
+	[{"grantee": object.get(g, "grantee", {}), "permission": object.get(g, "permission", "")} |
+		acp := types.prop(r, "accessControlPolicy", {})
+		is_object(acp)
+		some g in types.as_list(object.get(acp, "grants", null))
+	],
+	[{"grantee": {"type": object.get(g, "type", ""), "uri": object.get(g, "uri", null), "id": object.get(g, "id", null)}, "permission": p} |
+		some g in types.as_list(types.prop(r, "grants", null))
+		some p in types.as_list(object.get(g, "permissions", null))
+	],
+)
+
+_owner_id(r) := object.get(object.get(types.prop(r, "accessControlPolicy", {}), "owner", {}), "id", null)
+
+_grant_entry(grant, owner) := {"grantee": group, "class": "public", "permission": grant.permission} if {
+	uri := object.get(grant.grantee, "uri", null)
+	group := _group_uris[uri]
+	grant.permission in _read_permissions
+} else := {"grantee": sprintf("canonical user %v", [id]), "class": "cross_account", "permission": grant.permission} if {
+	# A canonical user other than the bucket owner: another account.
+	object.get(grant.grantee, "type", "") == "CanonicalUser"
+	id := object.get(grant.grantee, "id", null)
+	id != owner
+	grant.permission in _read_permissions
+} else := {"grantee": sprintf("e-mail grantee %v", [object.get(grant.grantee, "emailAddress", "")]), "class": "cross_account", "permission": grant.permission} if {
+	object.get(grant.grantee, "type", "") == "AmazonCustomerByEmail"
+	grant.permission in _read_permissions
+}
+
+# ---------------------------------------------------------------------------
 # Encryption: the default-encryption settings [{"sseAlgorithm", "kmsMasterKeyId"}] in force.
 
 sse_defaults(b) := defs if {

@@ -13,6 +13,7 @@ import data.lockdown.lib.actions
 import data.lockdown.lib.classification
 import data.lockdown.lib.principals
 import data.lockdown.lib.reads
+import data.lockdown.lib.s3
 import data.lockdown.lib.types
 
 _entry(store, kind, e) := {
@@ -67,8 +68,8 @@ readers contains entry if {
 
 readers contains entry if {
 	some b in _protected_buckets
-	some r in array.concat([b], [a | some a in classification.subresources_of(b, "bucket_acl")])
-	some g in reads.acl_grants(r)
+	some r in s3.acl_holders(b)
+	some g in s3.acl_grants(r)
 	entry := {
 		"store": b.urn,
 		"store_name": b.name,

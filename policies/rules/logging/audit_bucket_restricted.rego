@@ -5,8 +5,9 @@
 #   read or delete it can learn or hide that. Whatever its classification tag says, it must be
 #   treated as restricted: its bucket policy may let only principals on allowedReaders read or
 #   list objects (cloudtrail.amazonaws.com writing under aws:SourceArn / aws:SourceAccount
-#   conditions is not a reader), and no ACL may grant reads to everyone or to all
-#   authenticated AWS users. A broad Allow is reported even when a Deny neutralizes it today.
+#   conditions is not a reader), and no ACL may grant reads to everyone, to all
+#   authenticated AWS users or to another account (a canonical user other than the owner, an
+#   e-mail grantee). A broad Allow is reported even when a Deny neutralizes it today.
 # custom:
 #   id: LD-LOG-011
 #   severity: critical
@@ -30,7 +31,6 @@ package lockdown.rules.logging.audit_bucket_restricted
 import rego.v1
 
 import data.lockdown.lib.actions
-import data.lockdown.lib.classification
 import data.lockdown.lib.policy
 import data.lockdown.lib.principals
 import data.lockdown.lib.s3
@@ -74,57 +74,20 @@ deny contains violation if {
 	})
 }
 
-# Canned ACLs that let everyone or every AWS user read.
-public_canned := {"public-read", "public-read-write", "authenticated-read"}
-
-public_groups := {
-	"http://acs.amazonaws.com/groups/global/AllUsers",
-	"http://acs.amazonaws.com/groups/global/AuthenticatedUsers",
-}
-
-# ACL settings of the bucket: its own (v6 inline acl / grants) and its ACL sub-resources.
-acl_holders(bucket) := {bucket} | acl_resources(bucket)
-
-# (The library's index is undefined, not empty, in a stack without any bucket sub-resource.)
-acl_resources(bucket) := subs if {
-	subs := classification.subresources_of(bucket, "bucket_acl")
-} else := set()
-
+# ACLs: the library's judgment of who an ACL lets read (s3.acl_grants), over the bucket's
+# own ACL and its ACL sub-resources. A canned ACL keeps its own message.
 deny contains violation if {
 	some bucket in audit_buckets
-	some holder in acl_holders(bucket)
-	acl := types.prop(holder, "acl", "private")
-	acl in public_canned
+	some holder in s3.acl_holders(bucket)
+	some g in s3.acl_grants(holder)
 	violation := {
 		"urn": holder.urn,
-		"msg": sprintf("CloudTrail bucket '%s' has the canned ACL %s: its logs are readable by %s", [bucket.name, acl, acl_audience(acl)]),
+		"msg": _acl_msg(bucket, g),
 	}
 }
 
-deny contains violation if {
-	some bucket in audit_buckets
-	some holder in acl_holders(bucket)
-	some uri in public_grantees(holder)
-	violation := {
-		"urn": holder.urn,
-		"msg": sprintf("CloudTrail bucket '%s' has an ACL grant to %s: its logs are readable by that group", [bucket.name, uri]),
-	}
-}
+_acl_msg(bucket, g) := sprintf("CloudTrail bucket '%s' has the canned ACL %s: its logs are readable by %s", [bucket.name, g.permission, _audience[g.grantee]]) if {
+	s3.public_canned_acls[g.permission]
+} else := sprintf("CloudTrail bucket '%s' has an ACL grant of %s to %s (%s): its logs are readable by that grantee", [bucket.name, g.permission, g.grantee, g.class])
 
-acl_audience(acl) := "every AWS user" if acl == "authenticated-read"
-
-acl_audience(acl) := "everyone" if acl != "authenticated-read"
-
-# Grantee URIs of ACL grants that read: v6 inline `grants`, and accessControlPolicy.grants.
-public_grantees(holder) := {uri |
-	some g in types.as_list(types.prop(holder, "grants", []))
-	uri := object.get(g, "uri", "")
-	uri in public_groups
-	some p in types.as_list(object.get(g, "permissions", []))
-	p in {"READ", "FULL_CONTROL"}
-} | {uri |
-	some g in types.as_list(object.get(types.prop(holder, "accessControlPolicy", {}), "grants", []))
-	uri := object.get(object.get(g, "grantee", {}), "uri", "")
-	uri in public_groups
-	object.get(g, "permission", "") in {"READ", "FULL_CONTROL"}
-}
+_audience := {"AllUsers": "everyone", "AuthenticatedUsers": "every AWS user"}

@@ -178,3 +178,28 @@ test_unknown_destination_name_checks_the_buckets_the_trail_depends_on if {
 	some f in findings
 	contains(f.msg, "canned ACL public-read")
 }
+
+# The ACL judgment is the library's (s3.acl_grants, as LD-S3-002): another account's canonical
+# user reads the logs as well; the owner's own grant does not.
+acl_grant(grantee, permission) := {
+	"urn": "urn:pulumi:dev::lockdown::aws:s3/bucketAclV2:BucketAclV2::audit-logs",
+	"type": "aws:s3/bucketAclV2:BucketAclV2",
+	"name": "audit-logs",
+	"properties": {"bucket": "audit-logs", "accessControlPolicy": {
+		"owner": {"id": "owner"},
+		"grants": [{"grantee": grantee, "permission": permission}],
+	}},
+	"unknowns": [],
+}
+
+test_acl_grant_to_another_account_is_denied if {
+	acl := acl_grant({"type": "CanonicalUser", "id": "other"}, "READ")
+	some f in findings_for([audit_bucket({}), trail, acl])
+	f.urn == acl.urn
+	contains(f.msg, "ACL grant of READ to canonical user other (cross_account): its logs are readable by that grantee")
+}
+
+test_acl_grant_to_the_owner_is_allowed if {
+	acl := acl_grant({"type": "CanonicalUser", "id": "owner"}, "FULL_CONTROL")
+	count(findings_for([audit_bucket({"acl": "private"}), trail, acl])) == 0
+}

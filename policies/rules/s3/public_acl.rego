@@ -23,7 +23,7 @@ package lockdown.rules.s3.public_acl
 
 import rego.v1
 
-import data.lockdown.lib.reads
+import data.lockdown.lib.s3
 import data.lockdown.lib.types
 
 _acl_holders := {"bucket_acl", "bucket"}
@@ -31,7 +31,7 @@ _acl_holders := {"bucket_acl", "bucket"}
 deny contains violation if {
 	some k in _acl_holders
 	some r in types.resources_of(k)
-	some g in reads.acl_grants(r)
+	some g in s3.acl_grants(r)
 	violation := {
 		"urn": r.urn,
 		"msg": sprintf("%s '%s': ACL grants %s to %s (%s)", [_what(r), r.name, g.permission, g.grantee, g.class]),

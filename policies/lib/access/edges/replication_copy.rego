@@ -49,8 +49,8 @@ _policy_weaknesses(dest) := {sprintf("its %v lets %v (%v) read it", [e.via, e.pr
 }
 
 _acl_weaknesses(dest) := {sprintf("its ACL grants %v to %v", [g.permission, g.grantee]) |
-	some r in {dest} | classification.subresources_of(dest, "bucket_acl")
-	some g in reads.acl_grants(r)
+	some r in s3.acl_holders(dest)
+	some g in s3.acl_grants(r)
 }
 
 _pab_weaknesses(dest) := set() if {
