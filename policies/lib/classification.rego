@@ -167,7 +167,35 @@ sub_is_protected(r) if {
 	is_protected(bucket_by_urn[u])
 }
 
-sub_is_protected(r) if count(linked_buckets(r)) == 0
+sub_is_protected(r) if bucket_not_seen(r)
+
+# ---------------------------------------------------------------------------
+# Buckets not seen. A sub-resource (a bucket policy, an access point) whose bucket is not in
+# this deployment (another stack's bucket, a bucket named by a literal, or, at the deployment
+# gate, a bucket not analyzed yet) cannot take its bucket's classification: that bucket is
+# judged as restricted. When even its name is unknown at plan time, rules report the verdict
+# as undecided until the update, where the name is known.
+
+# True when no bucket of the deployment is the one the sub-resource names (by its `bucket`
+# reference, else its dependencies).
+bucket_not_seen(r) if count(linked_buckets(r)) == 0
+
+# The name of the bucket a sub-resource governs when that bucket was not seen: the name its
+# `bucket` reference gives, or the unknown sentinel when that is not known at plan time.
+# Undefined when the bucket is in the deployment.
+unseen_bucket(r) := name if {
+	bucket_not_seen(r)
+	name := bucket_ref_name(types.prop(r, "bucket", null))
+	types.is_known(name)
+} else := data.lockdown.lib.types.unknown if {
+	bucket_not_seen(r)
+}
+
+# Why a sub-resource of a bucket not seen is judged as restricted, for messages (`name` as
+# unseen_bucket gives it).
+unseen_bucket_reason(name) := "its bucket is not known at plan time; judged as restricted" if {
+	types.is_unknown(name)
+} else := sprintf("bucket '%s' was not seen in this deployment; judged as restricted", [name])
 
 # Bucket sub-resources by bucket URN and kind: bucket_subresources[urn]["bucket_policy"].
 bucket_sub_kinds := {

@@ -54,3 +54,36 @@ test_a_secret_or_unknown_tag_value_is_never_a_level if {
 	classification.compute_level(bucket({"data-classification": unknown}, [])) == "unknown"
 	classification.compute_level(bucket({"data-classification": 3}, [])) == "unknown"
 }
+
+# --- Buckets not seen ------------------------------------------------------------------------
+
+bucket_policy(ref, deps) := {
+	"urn": "urn:pulumi:dev::p::aws:s3/bucketPolicy:BucketPolicy::bp",
+	"type": "aws:s3/bucketPolicy:BucketPolicy",
+	"name": "bp",
+	"properties": {"bucket": ref},
+	"dependencies": deps,
+	"unknowns": [],
+}
+
+test_policy_of_a_bucket_not_seen_names_it_and_is_protected if {
+	p := bucket_policy("arn:aws:s3:::other-stack-bucket", [])
+	classification.unseen_bucket(p) == "other-stack-bucket" with input as {"resources": [p]}
+	classification.sub_is_protected(p) with input as {"resources": [p]}
+	classification.unseen_bucket_reason("other-stack-bucket") == "bucket 'other-stack-bucket' was not seen in this deployment; judged as restricted"
+}
+
+test_policy_of_a_bucket_not_seen_with_an_unknown_name_is_unknown if {
+	p := bucket_policy(unknown, [])
+	name := classification.unseen_bucket(p) with input as {"resources": [p]}
+	name == data.lockdown.lib.types.unknown
+	classification.unseen_bucket_reason(name) == "its bucket is not known at plan time; judged as restricted"
+}
+
+test_policy_of_a_seen_bucket_has_no_unseen_bucket if {
+	b := bucket({"data-classification": "public"}, [])
+	p := bucket_policy("b", [])
+	not classification.unseen_bucket(p) with input as {"resources": [b, p]}
+	not classification.bucket_not_seen(p) with input as {"resources": [b, p]}
+	not classification.sub_is_protected(p) with input as {"resources": [b, p]}
+}

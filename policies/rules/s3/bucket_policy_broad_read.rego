@@ -57,14 +57,11 @@ deny contains violation if {
 	})
 }
 
-# A bucket policy whose bucket was not seen (another stack's bucket, a bucket named by a
-# literal, or, at the deployment gate, a bucket not analyzed yet): its classification cannot be
-# read, so it is judged as restricted. When even the bucket's name is unknown at plan time the
-# verdict is undecided until the update, where the name is known.
+# A bucket policy whose bucket was not seen is judged as a restricted bucket's policy
+# (classification.unseen_bucket); undecided while even the bucket's name is unknown.
 deny contains violation if {
 	some r in types.resources_of("bucket_policy")
-	count(classification.linked_buckets(r)) == 0
-	name := _orphan_name(r)
+	name := classification.unseen_bucket(r)
 	parsed := policy.parse(types.prop(r, "policy", null))
 	some stmt in parsed.statements
 	stmt.effect == "Allow"
@@ -74,30 +71,21 @@ deny contains violation if {
 	principals.is_violation(a)
 	violation := types.undecided_when(types.is_unknown(name), {
 		"urn": r.urn,
-		"msg": sprintf("bucket policy '%s': %s; it lets %s (%s) read its objects%s", [r.name, _not_seen(name), a.principal, a.class, _sid(stmt.sid)]),
+		"msg": sprintf("bucket policy '%s': %s; it lets %s (%s) read its objects%s", [r.name, classification.unseen_bucket_reason(name), a.principal, a.class, _sid(stmt.sid)]),
 		"principal": a.principal,
 	})
 }
 
 deny contains violation if {
 	some r in types.resources_of("bucket_policy")
-	count(classification.linked_buckets(r)) == 0
+	name := classification.unseen_bucket(r)
 	parsed := policy.parse(types.prop(r, "policy", null))
 	policy.unreadable(parsed)
 	violation := types.undecided_when(policy.undecided(parsed), {
 		"urn": r.urn,
-		"msg": sprintf("bucket policy '%s': %s; the policy document %s, so who can read it cannot be checked", [r.name, _not_seen(_orphan_name(r)), policy.reason(parsed)]),
+		"msg": sprintf("bucket policy '%s': %s; the policy document %s, so who can read it cannot be checked", [r.name, classification.unseen_bucket_reason(name), policy.reason(parsed)]),
 	})
 }
-
-_orphan_name(r) := name if {
-	name := classification.bucket_ref_name(types.prop(r, "bucket", null))
-	types.is_known(name)
-} else := data.lockdown.lib.types.unknown
-
-_not_seen(name) := "its bucket is not known at plan time; judged as restricted" if {
-	types.is_unknown(name)
-} else := sprintf("bucket '%s' was not seen in this deployment; judged as restricted", [name])
 
 _sid(sid) := sprintf(" (statement '%s')", [sid]) if sid != ""
 
