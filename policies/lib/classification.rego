@@ -9,6 +9,16 @@
 # by its name, id or ARN; while the bucket id is unknown at plan time they are linked through
 # the record's dependencies instead. Joins go through indexes built once per evaluation
 # (objects keyed by name / URN), never nested loops over all resources.
+#
+# This is the only place that classifies: every resource of the kinds the rules ask about is
+# classified once per evaluation (levels_by_urn, protected_urns), and level / is_protected /
+# level_label read that index.
+#
+# Performance note (regorus): reading a *rule* of another package through an import alias
+# (`classification.protected_urns`) evaluates that whole package, about 1 ms per call from
+# inside a function on 10,000 resources; functions through an alias
+# (`classification.is_protected(r)`) and full paths
+# (`data.lockdown.lib.classification.protected_urns`) do not. Read the rules here by full path.
 package lockdown.lib.classification
 
 import rego.v1
@@ -43,15 +53,36 @@ _unknown_tag_path(r) if "tags" in object.get(r, "unknowns", [])
 _unknown_tag_path(r) if types.unknown_path(r, concat(".", ["tags", data.lockdown.lib.config.classification_tag]))
 
 # The classification of a store: one of `levels`, or "unknown" (protected) when it cannot be
-# read. Stores (buckets, keys, log groups) are classified once per evaluation, by index.
+# read. Resources of the classified kinds are classified once per evaluation, by index.
 level(r) := lvl if {
-	lvl := _level_index[r.urn]
+	lvl := levels_by_urn[r.urn]
 } else := compute_level(r)
 
-_level_index := {r.urn: compute_level(r) |
-	some k in data.lockdown.lib.types.store_kinds
-	some r in types.resources_of(k)
+# The kinds classified once per evaluation: the stores (buckets, keys, log groups), and the
+# capture, training and catalog resources the rules ask about, with the kinds only
+# services.rego names (by type: kinesis streams, training jobs, ...).
+classified_kinds := data.lockdown.lib.types.store_kinds | {
+	"firehose_delivery_stream", "sagemaker_notebook_instance", "sagemaker_domain",
+	"sagemaker_endpoint_configuration", "sagemaker_model", "glue_catalog_database",
 }
+
+_classified := array.concat(
+	[r | some k in classified_kinds; some r in types.resources_of(k)],
+	[r | some r in input.resources; data.lockdown.lib.services.extra_kinds[r.type]],
+)
+
+# The classification level of every such resource, by URN.
+levels_by_urn := {r.urn: compute_level(r) | some r in _classified}
+
+# The URNs of the protected ones: protected levels, and anything that is not one of the four
+# levels (unknown at plan time, unreadable).
+protected_urns := {u | some u, l in levels_by_urn; _protected_level(l)}
+
+# The level of a resource as messages show it.
+level_label(r) := l if {
+	l := level(r)
+	l in levels
+} else := "classification unknown, treated as restricted"
 
 compute_level(r) := lvl if {
 	# The common case first: no unknown value in the record, the tag a known level.
@@ -72,8 +103,14 @@ compute_level(r) := lvl if {
 	_tag_value(r)
 } else := data.lockdown.lib.config.default_classification
 
-# A store whose readers Lockdown governs: protected levels, and anything unknown.
-is_protected(r) if _protected_level(level(r))
+# A store whose readers Lockdown governs: protected levels, and anything unknown. A set
+# lookup for the classified kinds; any other record is classified on the spot.
+is_protected(r) if r.urn in protected_urns
+
+is_protected(r) if {
+	not levels_by_urn[r.urn]
+	_protected_level(compute_level(r))
+}
 
 _protected_level(lvl) if lvl in data.lockdown.lib.config.protected_classifications
 

@@ -87,3 +87,29 @@ test_policy_of_a_seen_bucket_has_no_unseen_bucket if {
 	not classification.bucket_not_seen(p) with input as {"resources": [b, p]}
 	not classification.sub_is_protected(p) with input as {"resources": [b, p]}
 }
+
+# --- The once-per-evaluation index ---------------------------------------------------------
+
+test_level_label_of_unknown_classification if {
+	b := {"urn": "u", "type": "aws:s3/bucket:Bucket", "name": "b", "properties": {"tags": unknown}, "unknowns": ["tags"]}
+	classification.level_label(b) == "classification unknown, treated as restricted" with input as {"resources": [b]}
+	classification.is_protected(b) with input as {"resources": [b]}
+	"u" in data.lockdown.lib.classification.protected_urns with input as {"resources": [b]}
+}
+
+test_capture_and_training_kinds_are_indexed if {
+	stream := {"urn": "s", "type": "aws:kinesis/stream:Stream", "name": "s", "properties": {"tags": {"data-classification": "internal"}}, "unknowns": []}
+	job := {"urn": "j", "type": "aws:sagemaker/trainingJob:TrainingJob", "name": "j", "properties": {}, "unknowns": []}
+	levels := data.lockdown.lib.classification.levels_by_urn with input as {"resources": [stream, job]}
+	levels == {"s": "internal", "j": "restricted"}
+	classification.level_label(stream) == "internal" with input as {"resources": [stream, job]}
+	not classification.is_protected(stream) with input as {"resources": [stream, job]}
+	classification.is_protected(job) with input as {"resources": [stream, job]}
+}
+
+test_a_record_outside_the_index_is_classified_on_the_spot if {
+	key := {"urn": "k", "type": "aws:kms/key:Key", "name": "k", "properties": {"tags": {"data-classification": "public"}}, "unknowns": []}
+	not classification.is_protected(key)
+	classification.is_protected(json.patch(key, [{"op": "replace", "path": "/properties", "value": {}}]))
+	classification.level_label(key) == "public"
+}

@@ -1,12 +1,13 @@
 # Helpers for the logging, capture, training and Lake Formation rules that the shared
-# library does not cover: classification computed once per resource, CloudTrail S3 data-event
-# coverage, ARN parts, log groups by name, Lake Formation principals and targets, and the few
-# resource kinds only these rules read.
+# library does not cover: CloudTrail S3 data-event coverage, ARN parts, log groups by name,
+# Lake Formation principals and targets, and the few resource kinds only these rules read
+# (classification.rego classifies them with the rest).
 #
 # Performance note (regorus): reading a *rule* of another package through an import alias
-# (`classification.levels`) evaluates that whole package; functions through an alias
-# (`classification.level(r)`) and full paths (`data.lockdown.lib.config.x`) do not. Rules here
-# and in the rules that use this library are therefore read by full path.
+# (`classification.protected_urns`) evaluates that whole package; functions through an alias
+# (`classification.is_protected(r)`) and full paths
+# (`data.lockdown.lib.classification.protected_urns`) do not. Rules here and in the rules that
+# use this library are therefore read by full path.
 package lockdown.lib.services
 
 import rego.v1
@@ -73,50 +74,13 @@ _extra_index := resources_by_extra_kind
 resources_of_extra(k) := object.get(_extra_index, k, set())
 
 # ---------------------------------------------------------------------------
-# Classification, once per resource and evaluation. classification.is_protected evaluates
-# level() up to three times per call, and a rule calls it per resource; here every resource
-# of the kinds these rules read is classified once, with the same meaning: a protected level,
-# or anything that is not one of the four levels (unknown at plan time, unreadable).
-classified_kinds := {
-	"bucket", "log_group", "firehose_delivery_stream", "sagemaker_notebook_instance",
-	"sagemaker_domain", "sagemaker_endpoint_configuration", "sagemaker_model", "glue_catalog_database",
-}
-
-_classified := array.concat(
-	[r | some k in classified_kinds; some r in types.resources_of(k)],
-	[r | some r in input.resources; extra_kinds[r.type]],
-)
-
-# The classification level of every such resource, by URN (classification.level).
-levels_by_urn := {r.urn: classification.level(r) | some r in _classified}
-
-protected_urns := {u | some u, l in levels_by_urn; _protected_level(l)}
-
-_protected_level(l) if l in data.lockdown.lib.config.protected_classifications
-
-_protected_level(l) if not l in _levels
-
-# The four classification levels (classification.levels), kept here: regorus evaluates a whole
-# package when one of its rules is read through an import alias (`classification.levels`),
-# which costs about 1 ms per call from inside a function on 10,000 resources.
-_levels := {"public", "internal", "confidential", "restricted"}
-
-# True when the store (or capture, training resource) is protected.
-protected(r) if r.urn in protected_urns
-
-# The level of a resource of those kinds, as messages show it.
-level_of(r) := l if {
-	l := levels_by_urn[r.urn]
-	l in _levels
-} else := "classification unknown, treated as restricted"
-
-# ---------------------------------------------------------------------------
 # CloudTrail: which buckets a trail records S3 object reads for.
 
 trails := types.resources_of("cloudtrail_trail")
 
-# Buckets by URN, built here for the same reason: a lookup in classification.bucket_by_urn
-# through the alias measured about 1 ms per call, a local index a few microseconds.
+# Buckets by URN, built here (see the performance note above): a lookup in
+# classification.bucket_by_urn through the alias measured about 1 ms per call, a local index
+# a few microseconds.
 buckets_by_urn := {b.urn: b | some b in types.resources_of("bucket")}
 
 # A trail records events unless logging is explicitly stopped (enableLogging defaults to true).
@@ -390,7 +354,7 @@ linked_log_groups(r, key) := found if {
 # Logs named by the record are protected when any linked group is, or when none is in the stack.
 logs_protected(r, key) if {
 	some u in linked_log_groups(r, key)
-	u in protected_urns
+	u in data.lockdown.lib.classification.protected_urns
 }
 
 logs_protected(r, key) if count(linked_log_groups(r, key)) == 0
@@ -496,7 +460,7 @@ _any_protected(urns) if count(urns) == 0
 
 _any_protected(urns) if {
 	some u in urns
-	u in protected_urns
+	u in data.lockdown.lib.classification.protected_urns
 }
 
 # A short description of what a grant is on, for messages.

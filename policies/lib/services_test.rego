@@ -110,9 +110,3 @@ test_bucket_arn_placeholder_when_unknown if {
 	services.bucket_arn(b) == "arn:aws:s3:::{unknown}"
 	not services.bucket_arn_known(b)
 }
-
-test_level_of_unknown_classification if {
-	b := {"urn": "u", "type": "aws:s3/bucket:Bucket", "name": "b", "properties": {"tags": unknown}, "unknowns": ["tags"]}
-	services.level_of(b) == "classification unknown, treated as restricted" with input as {"resources": [b]}
-	services.protected(b) with input as {"resources": [b]}
-}

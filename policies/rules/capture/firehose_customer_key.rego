@@ -23,12 +23,13 @@ package lockdown.rules.capture.firehose_customer_key
 
 import rego.v1
 
+import data.lockdown.lib.classification
 import data.lockdown.lib.services
 import data.lockdown.lib.types
 
 deny contains violation if {
 	some stream in types.resources_of("firehose_delivery_stream")
-	services.protected(stream)
+	classification.is_protected(stream)
 	not has_external_source(stream)
 	sse := types.prop(stream, "serverSideEncryption", null)
 	problem := sse_problem(sse)

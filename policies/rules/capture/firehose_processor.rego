@@ -24,6 +24,7 @@ package lockdown.rules.capture.firehose_processor
 
 import rego.v1
 
+import data.lockdown.lib.classification
 import data.lockdown.lib.services
 import data.lockdown.lib.types
 
@@ -42,7 +43,7 @@ destination_blocks := {
 
 deny contains violation if {
 	some stream in types.resources_of("firehose_delivery_stream")
-	services.protected(stream)
+	classification.is_protected(stream)
 	problem := processing_problem(stream)
 	violation := types.undecided_when(processing_undecided(stream), {
 		"urn": stream.urn,

@@ -22,6 +22,7 @@ package lockdown.rules.capture.firehose_s3_destination_key
 
 import rego.v1
 
+import data.lockdown.lib.classification
 import data.lockdown.lib.services
 import data.lockdown.lib.types
 
@@ -34,7 +35,7 @@ other_destinations := [
 
 deny contains violation if {
 	some stream in types.resources_of("firehose_delivery_stream")
-	services.protected(stream)
+	classification.is_protected(stream)
 	some path, block in s3_blocks(stream)
 	problem := key_problem(services.get(block, "kmsKeyArn", null))
 	violation := {
@@ -45,7 +46,7 @@ deny contains violation if {
 
 deny contains violation if {
 	some stream in types.resources_of("firehose_delivery_stream")
-	services.protected(stream)
+	classification.is_protected(stream)
 	some key in array.concat(["extendedS3Configuration"], other_destinations)
 	types.is_unknown(types.prop(stream, key, null))
 	violation := types.undecided({

@@ -20,12 +20,13 @@ package lockdown.rules.capture.kinesis_stream_customer_key
 
 import rego.v1
 
+import data.lockdown.lib.classification
 import data.lockdown.lib.services
 import data.lockdown.lib.types
 
 deny contains violation if {
 	some stream in services.resources_of_extra("kinesis_stream")
-	services.protected(stream)
+	classification.is_protected(stream)
 	kind := types.prop(stream, "encryptionType", "NONE")
 	problem := encryption_problem(kind, types.prop(stream, "kmsKeyId", null))
 	violation := types.undecided_when(types.is_unknown(kind), {

@@ -31,20 +31,20 @@ package lockdown.rules.logging.audit_bucket_restricted
 import rego.v1
 
 import data.lockdown.lib.actions
+import data.lockdown.lib.classification
 import data.lockdown.lib.policy
 import data.lockdown.lib.principals
 import data.lockdown.lib.s3
-import data.lockdown.lib.services
 import data.lockdown.lib.types
 
 audit_buckets := {data.lockdown.lib.services.buckets_by_urn[u] | some u in data.lockdown.lib.services.audit_bucket_urns}
 
 deny contains violation if {
 	some bucket in audit_buckets
-	not services.protected(bucket)
+	not classification.is_protected(bucket)
 	violation := {
 		"urn": bucket.urn,
-		"msg": sprintf("CloudTrail bucket '%s' is classified '%s': audit logs must be restricted", [bucket.name, services.level_of(bucket)]),
+		"msg": sprintf("CloudTrail bucket '%s' is classified '%s': audit logs must be restricted", [bucket.name, classification.level_label(bucket)]),
 	}
 }
 

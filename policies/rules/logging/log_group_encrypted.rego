@@ -27,15 +27,16 @@ package lockdown.rules.logging.log_group_encrypted
 
 import rego.v1
 
+import data.lockdown.lib.classification
 import data.lockdown.lib.services
 import data.lockdown.lib.types
 
 deny contains violation if {
 	some group in types.resources_of("log_group")
-	services.protected(group)
+	classification.is_protected(group)
 	not services.is_set_value(types.prop(group, "kmsKeyId", null))
 	violation := {
 		"urn": group.urn,
-		"msg": sprintf("log group '%s' (%s) has no kmsKeyId: it is not encrypted with a customer managed key", [group.name, services.level_of(group)]),
+		"msg": sprintf("log group '%s' (%s) has no kmsKeyId: it is not encrypted with a customer managed key", [group.name, classification.level_label(group)]),
 	}
 }

@@ -20,17 +20,17 @@ package lockdown.rules.logging.log_group_retention
 
 import rego.v1
 
-import data.lockdown.lib.services
+import data.lockdown.lib.classification
 import data.lockdown.lib.types
 
 deny contains violation if {
 	some group in types.resources_of("log_group")
-	services.protected(group)
+	classification.is_protected(group)
 	days := types.prop(group, "retentionInDays", 0)
 	problem := retention_problem(days)
 	violation := types.undecided_when(types.is_unknown(days), {
 		"urn": group.urn,
-		"msg": sprintf("log group '%s' (%s) %s", [group.name, services.level_of(group), problem]),
+		"msg": sprintf("log group '%s' (%s) %s", [group.name, classification.level_label(group), problem]),
 	})
 }
 

@@ -29,12 +29,13 @@ package lockdown.rules.logging.s3_read_data_events
 
 import rego.v1
 
+import data.lockdown.lib.classification
 import data.lockdown.lib.services
 import data.lockdown.lib.types
 
 deny contains violation if {
 	some bucket in data.lockdown.lib.classification.buckets
-	services.protected(bucket)
+	classification.is_protected(bucket)
 	not bucket.urn in data.lockdown.lib.services.trail_destination_bucket_urns
 	arn := services.bucket_arn(bucket)
 	not services.stack_covers_bucket(arn)
@@ -48,10 +49,10 @@ undecided(bucket) := false if {
 	not services.bucket_arn_known(bucket)
 } else := count(data.lockdown.lib.services.trails_with_unknown_selectors) > 0
 
-message(bucket, arn) := sprintf("bucket '%s' (%s) is in a stack with no CloudTrail trail to record reads of it", [bucket.name, services.level_of(bucket)]) if {
+message(bucket, arn) := sprintf("bucket '%s' (%s) is in a stack with no CloudTrail trail to record reads of it", [bucket.name, classification.level_label(bucket)]) if {
 	count(data.lockdown.lib.services.trails) == 0
 } else := sprintf("bucket '%s': its ARN is unknown at plan time and no enabled trail records S3 read data events for every bucket", [bucket.name]) if {
 	not services.bucket_arn_known(bucket)
-} else := sprintf("bucket '%s' (%s): trail %s has S3 data event selectors unknown at plan time, so whether it records reads of %s/ cannot be verified", [bucket.name, services.level_of(bucket), concat(", ", sort(data.lockdown.lib.services.trails_with_unknown_selectors)), arn]) if {
+} else := sprintf("bucket '%s' (%s): trail %s has S3 data event selectors unknown at plan time, so whether it records reads of %s/ cannot be verified", [bucket.name, classification.level_label(bucket), concat(", ", sort(data.lockdown.lib.services.trails_with_unknown_selectors)), arn]) if {
 	count(data.lockdown.lib.services.trails_with_unknown_selectors) > 0
-} else := sprintf("bucket '%s' (%s): no enabled CloudTrail trail records S3 read data events for %s/", [bucket.name, services.level_of(bucket), arn])
+} else := sprintf("bucket '%s' (%s): no enabled CloudTrail trail records S3 read data events for %s/", [bucket.name, classification.level_label(bucket), arn])

@@ -19,12 +19,13 @@ package lockdown.rules.training.domain_encrypted
 
 import rego.v1
 
+import data.lockdown.lib.classification
 import data.lockdown.lib.services
 import data.lockdown.lib.types
 
 deny contains violation if {
 	some domain in types.resources_of("sagemaker_domain")
-	services.protected(domain)
+	classification.is_protected(domain)
 	not services.is_set_value(types.prop(domain, "kmsKeyId", null))
 	violation := {
 		"urn": domain.urn,

@@ -20,12 +20,12 @@ package lockdown.rules.training.domain_vpc_only
 
 import rego.v1
 
-import data.lockdown.lib.services
+import data.lockdown.lib.classification
 import data.lockdown.lib.types
 
 deny contains violation if {
 	some domain in types.resources_of("sagemaker_domain")
-	services.protected(domain)
+	classification.is_protected(domain)
 	value := types.prop(domain, "appNetworkAccessType", "PublicInternetOnly")
 	value != "VpcOnly"
 	violation := types.undecided_when(types.is_unknown(value), {"urn": domain.urn, "msg": message(domain, value)})

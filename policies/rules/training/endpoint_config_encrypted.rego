@@ -22,12 +22,13 @@ package lockdown.rules.training.endpoint_config_encrypted
 
 import rego.v1
 
+import data.lockdown.lib.classification
 import data.lockdown.lib.services
 import data.lockdown.lib.types
 
 deny contains violation if {
 	some config in types.resources_of("sagemaker_endpoint_configuration")
-	services.protected(config)
+	classification.is_protected(config)
 	some problem in problems(config)
 	violation := {
 		"urn": config.urn,

@@ -19,12 +19,12 @@ package lockdown.rules.training.model_network_isolation
 
 import rego.v1
 
-import data.lockdown.lib.services
+import data.lockdown.lib.classification
 import data.lockdown.lib.types
 
 deny contains violation if {
 	some model in types.resources_of("sagemaker_model")
-	services.protected(model)
+	classification.is_protected(model)
 	value := types.prop(model, "enableNetworkIsolation", false)
 	value != true
 	violation := types.undecided_when(types.is_unknown(value), {"urn": model.urn, "msg": message(model, value)})
@@ -32,4 +32,4 @@ deny contains violation if {
 
 message(model, value) := sprintf("SageMaker model '%s' has enableNetworkIsolation unknown at plan time, so its isolation cannot be verified", [model.name]) if {
 	types.is_unknown(value)
-} else := sprintf("SageMaker model '%s' (%s) is not network isolated (enableNetworkIsolation %v)", [model.name, services.level_of(model), value])
+} else := sprintf("SageMaker model '%s' (%s) is not network isolated (enableNetworkIsolation %v)", [model.name, classification.level_label(model), value])

@@ -19,12 +19,13 @@ package lockdown.rules.training.notebook_encrypted
 
 import rego.v1
 
+import data.lockdown.lib.classification
 import data.lockdown.lib.services
 import data.lockdown.lib.types
 
 deny contains violation if {
 	some notebook in types.resources_of("sagemaker_notebook_instance")
-	services.protected(notebook)
+	classification.is_protected(notebook)
 	not services.is_set_value(types.prop(notebook, "kmsKeyId", null))
 	violation := {
 		"urn": notebook.urn,

@@ -21,12 +21,13 @@ package lockdown.rules.training.notebook_network_isolated
 
 import rego.v1
 
+import data.lockdown.lib.classification
 import data.lockdown.lib.services
 import data.lockdown.lib.types
 
 deny contains violation if {
 	some notebook in types.resources_of("sagemaker_notebook_instance")
-	services.protected(notebook)
+	classification.is_protected(notebook)
 	some problem in problems(notebook)
 	violation := {
 		"urn": notebook.urn,
@@ -38,7 +39,7 @@ problems(notebook) := {p | p := internet_problem(notebook)} | {p | p := subnet_p
 
 deny contains violation if {
 	some notebook in types.resources_of("sagemaker_notebook_instance")
-	services.protected(notebook)
+	classification.is_protected(notebook)
 	types.is_unknown(types.prop(notebook, "directInternetAccess", "Enabled"))
 	violation := types.undecided({
 		"urn": notebook.urn,

@@ -22,12 +22,13 @@ package lockdown.rules.training.training_job_encrypted
 
 import rego.v1
 
+import data.lockdown.lib.classification
 import data.lockdown.lib.services
 import data.lockdown.lib.types
 
 deny contains violation if {
 	some job in services.resources_of_extra("sagemaker_training_job")
-	services.protected(job)
+	classification.is_protected(job)
 	some problem in problems(job)
 	violation := {
 		"urn": job.urn,

@@ -21,12 +21,13 @@ package lockdown.rules.training.training_job_network
 
 import rego.v1
 
+import data.lockdown.lib.classification
 import data.lockdown.lib.services
 import data.lockdown.lib.types
 
 deny contains violation if {
 	some job in services.resources_of_extra("sagemaker_training_job")
-	services.protected(job)
+	classification.is_protected(job)
 	not in_vpc(job)
 	isolation := types.prop(job, "enableNetworkIsolation", false)
 	isolation != true

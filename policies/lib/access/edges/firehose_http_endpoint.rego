@@ -8,7 +8,7 @@ import data.lockdown.lib.types
 
 edges contains e if {
 	some stream in types.resources_of("firehose_delivery_stream")
-	stream.urn in data.lockdown.lib.services.protected_urns
+	stream.urn in data.lockdown.lib.classification.protected_urns
 	types.prop(stream, "destination", "") == "http_endpoint"
 	config := types.prop(stream, "httpEndpointConfiguration", {})
 	url := object.get(config, "url", data.lockdown.lib.types.unknown)

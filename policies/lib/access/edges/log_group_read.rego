@@ -34,7 +34,7 @@ edges contains e if {
 # Protected log groups by name (their `name`; the logical name when it is not set).
 _protected_by_name := {types.prop(r, "name", r.name): r |
 	some r in types.resources_of("log_group")
-	r.urn in data.lockdown.lib.services.protected_urns
+	r.urn in data.lockdown.lib.classification.protected_urns
 }
 
 # The protected log groups a Resource pattern names: by the literal name after ":log-group:",
