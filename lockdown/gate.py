@@ -306,15 +306,10 @@ class Gate:
 
 def control_types(engine: EmbeddedEngine) -> frozenset[str]:
     """The type tokens whose kind is one of the library's ``control_kinds`` (none without the library)."""
-
-    def value(ref: str) -> Any:
-        results = engine.regorus.eval_query(ref).get("result") or [{}]
-        return (results[0].get("expressions") or [{}])[0].get("value")
-
-    kinds, controls = value("data.lockdown.lib.types.kinds"), value("data.lockdown.lib.types.control_kinds")
-    if not isinstance(kinds, dict) or not isinstance(controls, list | set):
+    controls = engine.constant("data.lockdown.lib.types.control_kinds")
+    if not isinstance(controls, list):
         return frozenset()
-    return frozenset(token for token, kind in kinds.items() if kind in controls)
+    return frozenset(token for token, kind in engine.kind_table().primary.items() if kind in controls)
 
 
 def _given_key(violation: Violation) -> tuple[str, str]:

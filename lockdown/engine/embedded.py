@@ -143,7 +143,7 @@ class EmbeddedEngine:
     def kind_table(self) -> KindTable:
         """The library's type -> kind tables, read once; the rules' ``kinds`` are checked against them."""
         if self._kind_table is None:
-            table = KindTable.read(self._constant)
+            table = KindTable.read(self.constant)
             check_declared(self.rules, table)
             self._kind_table = table
         return self._kind_table
@@ -155,7 +155,7 @@ class EmbeddedEngine:
             found = self._rules_by_type[type_token] = rules_for(self.rules, type_token, self.kind_table())
         return found
 
-    def _constant(self, ref: str) -> Any:
+    def constant(self, ref: str) -> Any:
         """A rule of the library that needs no input (a table), or None where it is not defined."""
         try:
             return json.loads(self._engine.eval_rule_as_json(ref))

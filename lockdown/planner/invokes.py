@@ -149,7 +149,8 @@ def as_declared(value: Any, hint: Any) -> Any:
     if origin is str and isinstance(value, (bool, int, float)):
         return str(value).lower() if isinstance(value, bool) else str(value)
     if isinstance(origin, type) and issubclass(origin, Sequence) and origin is not str and isinstance(value, list):
-        (item,) = typing.get_args(hint) or (Any,)
+        items = typing.get_args(hint)
+        item = items[0] if len(items) == 1 else Any  # Sequence[X]; a tuple of several types stays as it is
         return [as_declared(v, item) for v in value]
     return value
 
