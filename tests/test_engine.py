@@ -168,3 +168,43 @@ def test_no_coverage_data_is_zero_percent_not_a_pass() -> None:
     from lockdown.engine.tester import TestRun
 
     assert TestRun(outcomes=[], coverage=[]).coverage_percent == 0.0
+
+
+def _narrowed_paths(policies: Path, rule_id: str) -> set[str]:
+    from dataclasses import replace
+
+    policy_set = load_policy_set(policies)
+    narrowed = replace(policy_set, rules=tuple(rule for rule in policy_set.rules if rule.id == rule_id))
+    return {Path(module.path).name for module in narrowed.production_modules()}
+
+
+def test_a_narrowed_rule_set_loads_only_its_rules_modules(policies: Path) -> None:
+    (policies / "lib").mkdir()
+    (policies / "lib" / "names.rego").write_text('package lockdown.lib.names\n\nimport rego.v1\n\nbad := {"bad"}\n')
+    assert _narrowed_paths(policies, "LD-DEMO-002") == {"names.rego", "named_worse.rego"}
+    engine = EmbeddedEngine(load_policy_set(policies))
+    only = tuple(rule for rule in engine.rules if rule.id == "LD-DEMO-002")
+    from dataclasses import replace
+
+    narrowed = EmbeddedEngine(replace(engine.policy_set, rules=only))
+    found = narrowed.evaluate([resource("bad"), resource("worse")], {}).violations
+    assert [(v.rule.id, v.urn.split("::")[-1]) for v in found] == [("LD-DEMO-002", "worse")]
+
+
+def test_a_narrowed_rule_set_keeps_the_rule_modules_it_refers_to(policies: Path) -> None:
+    worse = policies / "rules" / "demo" / "named_worse.rego"
+    worse.write_text(worse.read_text().replace('resource.name == "worse"', "data.lockdown.rules.demo.named_bad.deny"))
+    assert _narrowed_paths(policies, "LD-DEMO-002") == {"named_bad.rego", "named_worse.rego"}
+    # Named only in a comment or a string: not a use.
+    worse.write_text(
+        worse.read_text().replace("data.lockdown.rules.demo.named_bad.deny", '"data.lockdown.rules.demo.named_bad"')
+        + "# data.lockdown.rules.demo.named_bad\n"
+    )
+    assert _narrowed_paths(policies, "LD-DEMO-002") == {"named_worse.rego"}
+
+
+@pytest.mark.parametrize("reference", ["data.lockdown.rules[k]", "data.lockdown.rules", "data"])
+def test_a_dynamic_reference_to_the_rules_loads_every_module(policies: Path, reference: str) -> None:
+    worse = policies / "rules" / "demo" / "named_worse.rego"
+    worse.write_text(worse.read_text().replace('resource.name == "worse"', f"x := {reference}"))
+    assert _narrowed_paths(policies, "LD-DEMO-002") == {"named_bad.rego", "named_worse.rego"}

@@ -7,6 +7,9 @@ import rego.v1
 
 import data.lockdown.lib.types
 
+# Other packages' rules read here by key, through rules of this package (see lib/classification.rego).
+_kinds := data.lockdown.lib.types.kinds
+
 # AWS types whose policy can only narrow access that IAM grants elsewhere.
 narrowing_only := {
 	"aws:ec2/vpcEndpoint:VpcEndpoint",
@@ -21,7 +24,7 @@ _access_key := `(?i)^(.*polic(y|ies)|.*acls?|.*grants?|principals?|.*permissions
 # Resources of an unmodelled type (filtered by type first: regex only runs on those) with an access property.
 unmodelled_with_policy contains r if {
 	some r in input.resources
-	not types.kinds[r.type]
+	not _kinds[r.type]
 	not narrowing_only[r.type]
 	not startswith(r.type, "pulumi:")
 	count(policy_properties(r)) > 0

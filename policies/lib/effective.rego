@@ -24,6 +24,9 @@ import data.lockdown.lib.resources
 import data.lockdown.lib.types
 import data.lockdown.lib.wildcard
 
+# Other packages' rules read here by key, through rules of this package (see lib/classification.rego).
+_by_urn := data.lockdown.lib.types.by_urn
+
 actions(p, set, target) := set if {
 	not constrained(p)
 } else := (set & _boundary_allowed(p, set, target)) - _denied(p, set, target)
@@ -48,7 +51,7 @@ allows_any(p, set, target) if count(actions(p, set, target)) > 0
 # boundary, or when the boundary policy is not one Lockdown can see (then it does not limit).
 boundary_docs(p) := iam.attached_docs(r, arn) if {
 	p.urn != null
-	r := data.lockdown.lib.types.by_urn[p.urn]
+	r := _by_urn[p.urn]
 	arn := types.prop(r, "permissionsBoundary", null)
 	arn != null
 	arn != ""

@@ -14,6 +14,9 @@ import data.lockdown.lib.config
 import data.lockdown.lib.policy
 import data.lockdown.lib.types
 
+# Other packages' rules read here by key, through rules of this package (see lib/classification.rego).
+_by_urn := data.lockdown.lib.types.by_urn
+
 identity_kinds := {"role": "iam_role", "user": "iam_user", "group": "iam_group"}
 
 # Identities of the stack by every reference a sub-resource may use (name, id, ARN).
@@ -103,7 +106,7 @@ principals_named(r, kind, key) := {p |
 	some p in _resolve(r, kind, ref)
 }
 
-_resolve(r, kind, ref) := {principal_of(data.lockdown.lib.types.by_urn[u], kind) | some u in found} if {
+_resolve(r, kind, ref) := {principal_of(_by_urn[u], kind) | some u in found} if {
 	is_string(ref)
 	types.is_known(ref)
 	found := object.get(object.get(identity_urns_by_ref, kind, {}), ref, set())
@@ -111,7 +114,7 @@ _resolve(r, kind, ref) := {principal_of(data.lockdown.lib.types.by_urn[u], kind)
 } else := {_external(kind, ref)} if {
 	is_string(ref)
 	types.is_known(ref)
-} else := {principal_of(data.lockdown.lib.types.by_urn[u], kind) |
+} else := {principal_of(_by_urn[u], kind) |
 	# Unknown at plan time: the identity among the dependencies.
 	some u in types.links(r)
 	_identity_urns[u] == kind
@@ -210,7 +213,7 @@ attached_docs(r, arn) := [{"parsed": policy.parse({"Statement": stmts}), "via_ur
 	stmts := aws_managed[name]
 } else := [{"parsed": doc_of(p), "via_urn": p.urn, "label": types.prop(p, "name", p.name)} |
 	some u in object.get(policy_urns_by_ref, arn, set())
-	p := data.lockdown.lib.types.by_urn[u]
+	p := _by_urn[u]
 ] if {
 	is_string(arn)
 	types.is_known(arn)
@@ -220,7 +223,7 @@ attached_docs(r, arn) := [{"parsed": policy.parse({"Statement": stmts}), "via_ur
 	types.is_unknown(arn)
 	some u in types.links(r)
 	u in _policy_urns
-	p := data.lockdown.lib.types.by_urn[u]
+	p := _by_urn[u]
 ]
 
 # ---------------------------------------------------------------------------

@@ -15,6 +15,9 @@ import data.lockdown.lib.resources
 import data.lockdown.lib.s3
 import data.lockdown.lib.types
 
+# Other packages' rules read here by key, through rules of this package (see lib/classification.rego).
+_bucket_by_urn := data.lockdown.lib.classification.bucket_by_urn
+
 # ---------------------------------------------------------------------------
 # S3: statements that read a bucket (objects or listing).
 
@@ -176,7 +179,7 @@ _identity_bucket_reads[hit.urn] contains e if {
 	not stmt.uses_not_resource
 	some p in stmt.resources
 	some hit in _pattern_buckets(p) | _pattern_buckets_wild(p)
-	_effective_hit(g.principal, stmt, hit, s3.bucket_name(data.lockdown.lib.classification.bucket_by_urn[hit.urn]))
+	_effective_hit(g.principal, stmt, hit, s3.bucket_name(_bucket_by_urn[hit.urn]))
 	e := _identity_entry(g, stmt)
 }
 
@@ -272,7 +275,7 @@ identity_wide_logs_read contains e if {
 # Identities (by URN) that can read some protected data through their identity policies.
 reader_identity_urns contains e.identity_urn if {
 	some u, entries in identity_bucket_reads
-	classification.is_protected(data.lockdown.lib.classification.bucket_by_urn[u])
+	classification.is_protected(_bucket_by_urn[u])
 	some e in entries
 	e.identity_urn != null
 }

@@ -17,6 +17,9 @@ import data.lockdown.lib.classification
 import data.lockdown.lib.config
 import data.lockdown.lib.types
 
+# Other packages' rules read here by key, through rules of this package (see lib/classification.rego).
+_protected_urns := data.lockdown.lib.classification.protected_urns
+
 # ---------------------------------------------------------------------------
 # Generic values.
 
@@ -354,7 +357,7 @@ linked_log_groups(r, key) := found if {
 # Logs named by the record are protected when any linked group is, or when none is in the stack.
 logs_protected(r, key) if {
 	some u in linked_log_groups(r, key)
-	u in data.lockdown.lib.classification.protected_urns
+	u in _protected_urns
 }
 
 logs_protected(r, key) if count(linked_log_groups(r, key)) == 0
@@ -460,7 +463,7 @@ _any_protected(urns) if count(urns) == 0
 
 _any_protected(urns) if {
 	some u in urns
-	u in data.lockdown.lib.classification.protected_urns
+	u in _protected_urns
 }
 
 # A short description of what a grant is on, for messages.

@@ -30,6 +30,12 @@ import data.lockdown.lib.resources
 import data.lockdown.lib.s3
 import data.lockdown.lib.types
 
+# Other packages' rules read here by key, through rules of this package (see lib/classification.rego).
+_reader_identity_urns := data.lockdown.lib.reads.reader_identity_urns
+_bucket_policy_reader_arns := data.lockdown.lib.reads.bucket_policy_reader_arns
+_by_urn := data.lockdown.lib.types.by_urn
+_bucket_by_urn := data.lockdown.lib.classification.bucket_by_urn
+
 # Every edge of every registered kind.
 all_edges contains e if {
 	some kind, module in data.lockdown.lib.access.edges
@@ -53,9 +59,9 @@ reader_roles := {r.urn: why |
 _reader_reason(r) := "an allowed reader" if {
 	iam.identity_allowed(r, "role")
 } else := "it can read restricted data" if {
-	r.urn in data.lockdown.lib.reads.reader_identity_urns
+	r.urn in _reader_identity_urns
 } else := "a bucket policy lets it read restricted data" if {
-	iam.identity_arn(r) in data.lockdown.lib.reads.bucket_policy_reader_arns
+	iam.identity_arn(r) in _bucket_policy_reader_arns
 }
 
 # The reader roles a reference (role name or ARN, as a sub-resource writes it) names, else
@@ -72,7 +78,7 @@ reader_roles_named(r, ref) := {_role_entry(u) |
 	data.lockdown.lib.access.reader_roles[u]
 }
 
-_role_entry(u) := {"urn": u, "name": types.prop(data.lockdown.lib.types.by_urn[u], "name", data.lockdown.lib.types.by_urn[u].name), "why": data.lockdown.lib.access.reader_roles[u]}
+_role_entry(u) := {"urn": u, "name": types.prop(_by_urn[u], "name", _by_urn[u].name), "why": data.lockdown.lib.access.reader_roles[u]}
 
 # A short description of a reader role for messages.
 role_label(role) := sprintf("role '%v' (%v)", [role.name, role.why])
@@ -107,7 +113,7 @@ _bucket_reads(stmt) := [sprintf("bucket '%v' (%v)", [b.name, classification.leve
 	parts := split(p, ":::")
 	count(parts) == 2
 	some u in classification.buckets_for_ref(split(parts[1], "/")[0])
-	b := data.lockdown.lib.classification.bucket_by_urn[u]
+	b := _bucket_by_urn[u]
 	classification.is_protected(b)
 	reads.reads_bucket(stmt, s3.bucket_name(b))
 ]

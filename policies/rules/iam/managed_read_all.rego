@@ -24,6 +24,9 @@ import rego.v1
 import data.lockdown.lib.iam
 import data.lockdown.lib.types
 
+# Other packages' rules read here by key, through rules of this package (see lib/classification.rego).
+_aws_managed := data.lockdown.lib.iam.aws_managed
+
 _attachment_kinds := {
 	"iam_role_policy_attachment",
 	"iam_user_policy_attachment",
@@ -35,7 +38,7 @@ deny contains violation if {
 	some k in _attachment_kinds
 	some r in types.resources_of(k)
 	name := iam.aws_managed_name(types.prop(r, "policyArn", null))
-	data.lockdown.lib.iam.aws_managed[name]
+	_aws_managed[name]
 	violation := {
 		"urn": r.urn,
 		"msg": sprintf("'%s' attaches the AWS managed policy %s to %s", [r.name, name, _targets(r)]),
@@ -46,7 +49,7 @@ deny contains violation if {
 	some r in types.resources_of("iam_role")
 	some arn in types.as_list(types.prop(r, "managedPolicyArns", null))
 	name := iam.aws_managed_name(arn)
-	data.lockdown.lib.iam.aws_managed[name]
+	_aws_managed[name]
 	violation := {
 		"urn": r.urn,
 		"msg": sprintf("role '%s' has the AWS managed policy %s in managedPolicyArns", [r.name, name]),

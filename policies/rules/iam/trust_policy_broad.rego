@@ -32,6 +32,10 @@ import data.lockdown.lib.principals
 import data.lockdown.lib.reads
 import data.lockdown.lib.types
 
+# Other packages' rules read here by key, through rules of this package (see lib/classification.rego).
+_reader_identity_urns := data.lockdown.lib.reads.reader_identity_urns
+_bucket_policy_reader_arns := data.lockdown.lib.reads.bucket_policy_reader_arns
+
 _assume := {"sts:assumerole", "sts:assumerolewithwebidentity", "sts:assumerolewithsaml", "sts:tagsession"}
 
 deny contains violation if {
@@ -68,9 +72,9 @@ _reader_roles := [{"role": r, "reason": reason, "parsed": policy.parse(types.pro
 reader_role(r) := "an allowed reader" if {
 	iam.identity_allowed(r, "role")
 } else := "it can read restricted data" if {
-	r.urn in data.lockdown.lib.reads.reader_identity_urns
+	r.urn in _reader_identity_urns
 } else := "a bucket policy lets it read restricted data" if {
-	iam.identity_arn(r) in data.lockdown.lib.reads.bucket_policy_reader_arns
+	iam.identity_arn(r) in _bucket_policy_reader_arns
 }
 
 # Services assume roles for their own work and are not readers themselves.

@@ -33,16 +33,19 @@ import data.lockdown.lib.config
 import data.lockdown.lib.policy
 import data.lockdown.lib.types
 
+# Other packages' rules read here by key, through rules of this package (see lib/classification.rego).
+_own_key_policy := data.lockdown.lib.reads.own_key_policy
+
 # The key policy documents a resource carries itself. A key's own tags decide whether it is
 # protected; a KeyPolicy resource is always treated as protecting restricted data (its key's
 # classification is not decidable from the resource alone).
 documents(r) := [{"urn": r.urn, "via": "key policy", "parsed": parsed}] if {
 	types.kind(r) == "kms_key"
 	classification.is_protected(r)
-	parsed := data.lockdown.lib.reads.own_key_policy[r.urn]
+	parsed := _own_key_policy[r.urn]
 }
 
-documents(r) := [{"urn": r.urn, "via": "key policy", "parsed": data.lockdown.lib.reads.own_key_policy[r.urn]}] if {
+documents(r) := [{"urn": r.urn, "via": "key policy", "parsed": _own_key_policy[r.urn]}] if {
 	types.kind(r) == "kms_key_policy"
 }
 

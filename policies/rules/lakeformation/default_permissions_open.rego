@@ -27,6 +27,9 @@ import data.lockdown.lib.config
 import data.lockdown.lib.services
 import data.lockdown.lib.types
 
+# Other packages' rules read here by key, through rules of this package (see lib/classification.rego).
+_lf_broad_classes := data.lockdown.lib.services.lf_broad_classes
+
 settings_keys := ["createDatabaseDefaultPermissions", "createTableDefaultPermissions"]
 
 deny contains violation if {
@@ -64,7 +67,7 @@ entry_problem(entry) := "has an entry unknown at plan time" if {
 	not is_object(entry)
 } else := sprintf("gives %v to %s by default", [perms, principal]) if {
 	principal := services.get(entry, "principal", null)
-	services.lf_principal_class(principal) in data.lockdown.lib.services.lf_broad_classes
+	services.lf_principal_class(principal) in _lf_broad_classes
 	perms := types.as_list(services.get(entry, "permissions", []))
 	count(perms) > 0
 } else := "has an entry whose principal is unknown at plan time" if {

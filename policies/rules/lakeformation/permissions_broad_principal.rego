@@ -28,6 +28,9 @@ import rego.v1
 import data.lockdown.lib.services
 import data.lockdown.lib.types
 
+# Other packages' rules read here by key, through rules of this package (see lib/classification.rego).
+_lf_broad_classes := data.lockdown.lib.services.lf_broad_classes
+
 descriptions := {
 	"iam_allowed_principals": "IAM_ALLOWED_PRINCIPALS (everyone IAM lets in)",
 	"public": "everyone",
@@ -40,7 +43,7 @@ deny contains violation if {
 	some grant in types.resources_of("lakeformation_permissions")
 	principal := types.prop(grant, "principal", null)
 	class := services.lf_principal_class(principal)
-	class in data.lockdown.lib.services.lf_broad_classes
+	class in _lf_broad_classes
 	violation := {
 		"urn": grant.urn,
 		"msg": sprintf("Lake Formation permissions '%s' grant %v on %s to %s: %s", [

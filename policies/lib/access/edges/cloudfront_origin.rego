@@ -9,12 +9,15 @@ import rego.v1
 import data.lockdown.lib.classification
 import data.lockdown.lib.types
 
+# Other packages' rules read here by key, through rules of this package (see lib/classification.rego).
+_bucket_by_urn := data.lockdown.lib.classification.bucket_by_urn
+
 edges contains e if {
 	some d in types.resources_of("cloudfront_distribution")
 	some origin in types.as_list(types.prop(d, "origins", []))
 	_private_origin(origin)
 	some u in classification.buckets_for_ref(_bucket_of(object.get(origin, "domainName", "")))
-	b := data.lockdown.lib.classification.bucket_by_urn[u]
+	b := _bucket_by_urn[u]
 	classification.is_protected(b)
 	some behaviour in _open_behaviours(d, object.get(origin, "originId", null))
 	e := {

@@ -7,6 +7,9 @@ import rego.v1
 import data.lockdown.lib.access
 import data.lockdown.lib.types
 
+# Other packages' rules read here by key, through rules of this package (see lib/classification.rego).
+_by_urn := data.lockdown.lib.types.by_urn
+
 edges contains e if {
 	some r in types.resources_of("cognito_identity_pool_roles")
 	roles := types.prop(r, "roles", {})
@@ -30,6 +33,6 @@ edges contains e if {
 # The pool's name when the stack holds it, else its id as the attachment writes it.
 _pool_label(r) := sprintf("'%v'", [types.prop(pool, "identityPoolName", pool.name)]) if {
 	some u in types.links(r)
-	pool := data.lockdown.lib.types.by_urn[u]
+	pool := _by_urn[u]
 	types.kind(pool) == "cognito_identity_pool"
 } else := sprintf("%v", [types.prop(r, "identityPoolId", "(unknown)")])

@@ -16,13 +16,16 @@ import data.lockdown.lib.policy
 import data.lockdown.lib.types
 import data.lockdown.lib.wildcard
 
+# Other packages' rules read here by key, through rules of this package (see lib/classification.rego).
+_by_urn := data.lockdown.lib.types.by_urn
+
 _web_identity := {"sts:assumerolewithwebidentity"}
 
 _github := "token.actions.githubusercontent.com"
 
 edges contains e if {
 	some u, why in data.lockdown.lib.access.reader_roles
-	r := data.lockdown.lib.types.by_urn[u]
+	r := _by_urn[u]
 	some stmt in policy.parse(types.prop(r, "assumeRolePolicy", null)).statements
 	stmt.effect == "Allow"
 	actions.grants_any(stmt, _web_identity)

@@ -6,9 +6,12 @@ import rego.v1
 
 import data.lockdown.lib.types
 
+# Other packages' rules read here by key, through rules of this package (see lib/classification.rego).
+_protected_urns := data.lockdown.lib.classification.protected_urns
+
 edges contains e if {
 	some stream in types.resources_of("firehose_delivery_stream")
-	stream.urn in data.lockdown.lib.classification.protected_urns
+	stream.urn in _protected_urns
 	types.prop(stream, "destination", "") == "http_endpoint"
 	config := types.prop(stream, "httpEndpointConfiguration", {})
 	url := object.get(config, "url", data.lockdown.lib.types.unknown)

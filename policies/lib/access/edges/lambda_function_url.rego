@@ -8,6 +8,9 @@ import rego.v1
 import data.lockdown.lib.access
 import data.lockdown.lib.types
 
+# Other packages' rules read here by key, through rules of this package (see lib/classification.rego).
+_by_urn := data.lockdown.lib.types.by_urn
+
 edges contains e if {
 	some url in types.resources_of("lambda_function_url")
 	types.prop(url, "authorizationType", "NONE") != "AWS_IAM"
@@ -27,13 +30,13 @@ edges contains e if {
 }
 
 # The functions a URL belongs to: by functionName (name or ARN), else its dependencies.
-_functions(url) := {data.lockdown.lib.types.by_urn[u] | some u in found} if {
+_functions(url) := {_by_urn[u] | some u in found} if {
 	ref := types.prop(url, "functionName", null)
 	found := object.get(_function_urns_by_ref, ref, set())
 	count(found) > 0
 } else := {fn |
 	some u in types.links(url)
-	fn := data.lockdown.lib.types.by_urn[u]
+	fn := _by_urn[u]
 	types.kind(fn) == "lambda_function"
 }
 

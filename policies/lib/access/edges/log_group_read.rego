@@ -10,6 +10,9 @@ import data.lockdown.lib.effective
 import data.lockdown.lib.types
 import data.lockdown.lib.wildcard
 
+# Other packages' rules read here by key, through rules of this package (see lib/classification.rego).
+_protected_urns := data.lockdown.lib.classification.protected_urns
+
 edges contains e if {
 	some g in data.lockdown.lib.iam.identity_grants
 	g.principal.allowed == false
@@ -34,7 +37,7 @@ edges contains e if {
 # Protected log groups by name (their `name`; the logical name when it is not set).
 _protected_by_name := {types.prop(r, "name", r.name): r |
 	some r in types.resources_of("log_group")
-	r.urn in data.lockdown.lib.classification.protected_urns
+	r.urn in _protected_urns
 }
 
 # The protected log groups a Resource pattern names: by the literal name after ":log-group:",

@@ -10,6 +10,10 @@ import data.lockdown.lib.effective
 import data.lockdown.lib.types
 import data.lockdown.lib.wildcard
 
+# Other packages' rules read here by key, through rules of this package (see lib/classification.rego).
+_by_urn := data.lockdown.lib.types.by_urn
+_reader_roles := data.lockdown.lib.access.reader_roles
+
 _escalations := {
 	"iam:updateassumerolepolicy": "may rewrite the trust policy of",
 	"iam:passrole": "may pass to SageMaker or Lambda",
@@ -61,7 +65,7 @@ _passed_to(stmt) := vals if {
 # Reader roles whose ARN a Resource pattern matches (NotResource: every reader role).
 _reader_roles_matched(stmt) := {_role(u) |
 	some u, _ in data.lockdown.lib.access.reader_roles
-	_matches(stmt, types.prop(data.lockdown.lib.types.by_urn[u], "arn", null))
+	_matches(stmt, types.prop(_by_urn[u], "arn", null))
 }
 
 _matches(stmt, _) if stmt.uses_not_resource
@@ -80,8 +84,8 @@ _matches(stmt, arn) if {
 
 _role(u) := {
 	"urn": u,
-	"name": types.prop(data.lockdown.lib.types.by_urn[u], "name", data.lockdown.lib.types.by_urn[u].name),
-	"why": data.lockdown.lib.access.reader_roles[u],
+	"name": types.prop(_by_urn[u], "name", _by_urn[u].name),
+	"why": _reader_roles[u],
 }
 
 _label(p) := p.arn if {

@@ -15,11 +15,14 @@ import data.lockdown.lib.reads
 import data.lockdown.lib.s3
 import data.lockdown.lib.types
 
+# Other packages' rules read here by key, through rules of this package (see lib/classification.rego).
+_bucket_by_urn := data.lockdown.lib.classification.bucket_by_urn
+
 edges contains e if {
 	some b in data.lockdown.lib.classification.protected_buckets
 	some d in s3.replication_destinations(b)
 	some u in classification.buckets_for_ref(d.bucket)
-	dest := data.lockdown.lib.classification.bucket_by_urn[u]
+	dest := _bucket_by_urn[u]
 	why := weaknesses(dest)
 	count(why) > 0
 	e := {

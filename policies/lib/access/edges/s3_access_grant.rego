@@ -9,6 +9,10 @@ import data.lockdown.lib.classification
 import data.lockdown.lib.principals
 import data.lockdown.lib.types
 
+# Other packages' rules read here by key, through rules of this package (see lib/classification.rego).
+_by_urn := data.lockdown.lib.types.by_urn
+_bucket_by_urn := data.lockdown.lib.classification.bucket_by_urn
+
 edges contains e if {
 	some g in types.resources_of("s3_access_grant")
 	types.prop(g, "permission", "READ") in {"READ", "READWRITE"}
@@ -39,7 +43,7 @@ _location(g) := loc if {
 	loc := _locations_by_id[types.prop(g, "accessGrantsLocationId", null)]
 } else := loc if {
 	some u in types.links(g)
-	loc := data.lockdown.lib.types.by_urn[u]
+	loc := _by_urn[u]
 	types.kind(loc) == "s3_access_grants_location"
 }
 
@@ -59,7 +63,7 @@ _buckets(g) := {b |
 	name := split(trim_prefix(scope, "s3://"), "/")[0]
 	name != ""
 	some u in classification.buckets_for_ref(name)
-	b := data.lockdown.lib.classification.bucket_by_urn[u]
+	b := _bucket_by_urn[u]
 } if {
 	name := split(trim_prefix(types.prop(_location(g), "locationScope", ""), "s3://"), "/")[0]
 	name != ""

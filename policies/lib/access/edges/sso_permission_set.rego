@@ -10,6 +10,10 @@ import data.lockdown.lib.iam
 import data.lockdown.lib.policy
 import data.lockdown.lib.types
 
+# Other packages' rules read here by key, through rules of this package (see lib/classification.rego).
+_by_urn := data.lockdown.lib.types.by_urn
+_aws_managed := data.lockdown.lib.iam.aws_managed
+
 edges contains e if {
 	some r in types.resources_of("sso_permission_set_inline_policy")
 	some stmt in policy.parse(types.prop(r, "inlinePolicy", null)).statements
@@ -20,7 +24,7 @@ edges contains e if {
 edges contains e if {
 	some r in types.resources_of("sso_managed_policy_attachment")
 	name := iam.aws_managed_name(types.prop(r, "managedPolicyArn", null))
-	stmts := data.lockdown.lib.iam.aws_managed[name]
+	stmts := _aws_managed[name]
 	some stmt in policy.parse({"Statement": stmts}).statements
 	some store in access.statement_reads(stmt)
 	e := _edge(r, store, sprintf("the AWS managed policy %v", [name]))
@@ -40,7 +44,7 @@ _set_label(r) := sprintf("'%v'", [types.prop(ps, "name", ps.name)]) if {
 	ps := _sets_by_ref[types.prop(r, "permissionSetArn", null)]
 } else := sprintf("'%v'", [types.prop(ps, "name", ps.name)]) if {
 	some u in types.links(r)
-	ps := data.lockdown.lib.types.by_urn[u]
+	ps := _by_urn[u]
 	types.kind(ps) == "sso_permission_set"
 } else := sprintf("%v", [types.prop(r, "permissionSetArn", "(unknown)")])
 
