@@ -289,10 +289,92 @@ def test_exception_in_program_names_file_and_line() -> None:
     assert "helpers.explode" in err.value.detail and "runner.py" not in err.value.detail
 
 
-def test_exception_in_apply_names_file_and_line() -> None:
-    with pytest.raises(LockdownError, match=r"error-apply/__main__.py:7: KeyError: 'raw'") as err:
+def count_plans(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Record each planner process started (True: planned as a first preview)."""
+    from lockdown.loaders import program
+
+    started: list[bool] = []
+    original = program.PendingPlan.__init__
+
+    def init(self, spec, verbose, first_preview=False):
+        started.append(first_preview)
+        original(self, spec, verbose, first_preview)
+
+    monkeypatch.setattr(program.PendingPlan, "__init__", init)
+    return started
+
+
+def test_exception_outside_a_callback_is_not_planned_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    started = count_plans(monkeypatch)
+    with pytest.raises(LockdownError, match=r"error-exception/helpers.py:6: ValueError"):
+        load_program(PROGRAMS / "error-exception", "test")
+    assert started == [False]
+
+
+def test_exception_in_apply_on_a_value_a_preview_knows_stays_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The callback fails on a name from config: planned again as a first preview it fails the same way,
+    and the error is the first one, as if it had not been planned again."""
+    started = count_plans(monkeypatch)
+    with pytest.raises(LockdownError, match=r"error-apply/__main__.py:10: KeyError: 'raw'$") as err:
         load_program(PROGRAMS / "error-apply", "test")
     assert "tag_for" in err.value.detail
+    assert started == [False, True]
+
+
+@pytest.fixture(scope="module")
+def first_preview() -> LoadedStack:
+    return load_program(PROGRAMS / "first-preview", "test")
+
+
+def test_callback_failing_on_planned_values_is_planned_as_a_first_preview(first_preview: LoadedStack) -> None:
+    """``Output.all(a, b).apply(lambda a, b: ...)`` fails once the ARNs are known; a first preview never runs it."""
+    source = (PROGRAMS / "first-preview" / "__main__.py").read_text().splitlines()
+    line = next(i for i, text in enumerate(source, 1) if "lambda bucket_arn, role_arn" in text)
+    assert first_preview.warnings[0] == (
+        "program error in an apply callback with planned values (TypeError: <lambda>() missing 1 required "
+        f"positional argument: 'role_arn' at __main__.py:{line}); planned again as a first pulumi preview sees it "
+        "(values computed by the provider unknown): pulumi up would fail there"
+    )
+    bucket, role, policy = (by_name(first_preview, n) for n in ("reports", "reader", "reports-policy"))
+    # What the provider computes is unknown (absent, as in a preview's records); inputs are kept.
+    assert bucket.id is None and "arn" not in bucket.properties and "bucket" not in bucket.properties
+    assert role.id is None and "arn" not in role.properties and "sts:AssumeRole" in role.properties["assumeRolePolicy"]
+    assert policy.properties == {"policy": UNKNOWN, "bucket": UNKNOWN} and sorted(policy.unknowns) == [
+        "bucket",
+        "policy",
+    ]
+
+
+def test_the_first_preview_plan_fails_closed_on_what_the_callback_would_have_built(first_preview: LoadedStack) -> None:
+    """The unknown bucket policy is undecided for the rule that reads it: a blocking finding, exit 1."""
+    from click.testing import CliRunner
+
+    from lockdown.cli import main
+    from lockdown.engine import load_engine
+    from lockdown.settings import resolve
+
+    engine = load_engine()
+    rule = tuple(r for r in engine.rules if r.id == "LD-S3-001")
+    found = engine.evaluate(first_preview.resources, resolve(first_preview.config), rules=rule).violations
+    policy = by_name(first_preview, "reports-policy")
+    assert [(v.urn, v.undecided) for v in found] == [(policy.urn, True)]
+
+    args = ["check", "--program", str(PROGRAMS / "first-preview"), "--stack", "test", "--format", "json"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.output)
+    on_policy = [(f["rule"], f["blocking"]) for f in report["findings"] if f["name"] == "reports-policy"]
+    assert on_policy == [("LD-S3-001", True)]
+    assert report["warnings"][0].startswith("program error in an apply callback with planned values")
+
+
+def test_the_first_preview_warning_keeps_secrets_redacted() -> None:
+    stack = load_program(PROGRAMS / "first-preview", "test", ["variant=secret"])
+    assert "tok-5ecret-9f2e" not in dump(stack)
+    assert stack.warnings[0].startswith(
+        f"program error in an apply callback with planned values (ValueError: token {REDACTED} is not valid for "
+        "arn:aws:s3:::reports-"
+    )
 
 
 def test_import_error_names_the_module() -> None:

@@ -65,11 +65,12 @@ def start_program(
 
 
 class PendingPlan:
-    """A plan running in its own process."""
+    """A plan running in its own process (``first_preview``: planned as a first preview sees it)."""
 
-    def __init__(self, spec: ProjectSpec, verbose: bool) -> None:
+    def __init__(self, spec: ProjectSpec, verbose: bool, first_preview: bool = False) -> None:
         self.spec = spec
         self.verbose = verbose
+        self.first_preview = first_preview
         env = dict(os.environ)
         package_root = str(Path(__file__).resolve().parents[2])
         env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH", "")) if p)
@@ -88,7 +89,7 @@ class PendingPlan:
         stdin, self._proc.stdin = self._proc.stdin, None  # written now, so communicate() only reads
         assert stdin is not None
         try:
-            stdin.write(json.dumps(spec.to_json()))
+            stdin.write(json.dumps({**spec.to_json(), "firstPreview": first_preview}))
             stdin.close()
         except BrokenPipeError:  # the child died at start; result() reports its stderr
             pass
@@ -104,7 +105,53 @@ class PendingPlan:
             os.killpg(self._proc.pid, signal.SIGKILL)
 
     def result(self) -> LoadedStack:
-        """Wait for the plan; raise ``LockdownError`` for anything that went wrong in it."""
+        """Wait for the plan; raise ``LockdownError`` for anything that went wrong in it.
+
+        A program that failed in an ``apply`` callback is planned once more as a first preview
+        sees it (``_replan_as_first_preview``); if that fails too, the first error stands.
+        """
+        result, redact = self._collect()
+        error = result.get("error")
+        if error and error.get("kind") == "apply" and not self.first_preview:
+            replanned = self._replan_as_first_preview(error, redact)
+            if replanned is not None:
+                return replanned
+        if error:
+            message = _relative(redact(error["message"]), self.spec.project_dir)
+            if error.get("kind") == "config":
+                message = f"project {self.spec.project}, stack {self.spec.stack}: {message}"
+            raise LockdownError(message, detail=redact(error.get("traceback") or "") or None)
+        return self._loaded(result, redact)
+
+    def _replan_as_first_preview(self, error: dict[str, Any], redact: Callable[[str], str]) -> LoadedStack | None:
+        """The plan of a first ``pulumi preview`` of a new stack, or None if the program fails there too.
+
+        The planner knows values a first preview does not (ids, ARNs, auto-names), so it runs
+        callbacks ``pulumi preview`` would skip; a bug in one (``Output.all(a, b).apply(lambda a, b:
+        ...)``) fails the plan although the preview passes and only ``pulumi up`` fails. With
+        those values unknown the callbacks wait, and what rests on them is unknown: a rule that
+        needs it reports it as undecided, a blocking finding, so the check still fails closed.
+        """
+        replanned = PendingPlan(self.spec, self.verbose, first_preview=True)
+        try:
+            result, redact_again = replanned._collect()
+        except LockdownError:  # a crash or timeout the second time: the program's own error is the one to show
+            return None
+        if result.get("error"):
+            return None
+        where = error.get("where", "")
+        with contextlib.suppress(ValueError):
+            where = str(Path(where).relative_to(self.spec.project_dir))
+        warning = redact(
+            f"program error in an apply callback with planned values ({error.get('summary')} at {where}); "
+            "planned again as a first pulumi preview sees it (values computed by the provider unknown): "
+            "pulumi up would fail there"
+        )
+        return replanned._loaded(result, redact_again, (warning,))
+
+    def _collect(self) -> tuple[dict[str, Any], Callable[[str], str]]:
+        """Wait for the runner's result and the redactor for what it relays; a crash or a
+        timeout is raised here."""
         spec = self.spec
         try:
             stdout, stderr = self._proc.communicate(timeout=TIMEOUT_SECONDS)
@@ -129,19 +176,18 @@ class PendingPlan:
         if self.verbose:
             for line in result.get("programLog", []):
                 sys.stderr.write(f"program warning: {redact(line)}\n")
-        error = result.get("error")
-        if error:
-            message = _relative(redact(error["message"]), spec.project_dir)
-            if error.get("kind") == "config":
-                message = f"project {spec.project}, stack {spec.stack}: {message}"
-            raise LockdownError(message, detail=redact(error.get("traceback") or "") or None)
+        return result, redact
+
+    def _loaded(self, result: dict[str, Any], redact: Callable[[str], str], extra: tuple[str, ...] = ()) -> LoadedStack:
+        """The records and warnings of a plan that ran (``extra``: warnings the loader adds)."""
+        spec = self.spec
         return LoadedStack(
             resources=[_resource(r) for r in result.get("resources", [])],
             source=str(spec.project_dir),
             stack=spec.stack,
             project=spec.project,
             config=spec.config_view,
-            warnings=[redact(w) for w in spec.warnings + list(result.get("warnings", []))],
+            warnings=[redact(w) for w in spec.warnings + list(extra) + list(result.get("warnings", []))],
             file=shown_path(find_project_file(None, [spec.project_dir])),
         )
 

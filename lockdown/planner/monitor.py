@@ -38,13 +38,21 @@ def engine_urn(stack: str, project: str, parent: str, type_: str, name: str) -> 
 
 
 class Recorder:
-    """The records and the per-provider contexts the monitor builds; thread-safe."""
+    """The records and the per-provider contexts the monitor builds; thread-safe.
 
-    def __init__(self, stack: str, project: str, base: Context, aws_config: dict[str, Any]) -> None:
+    With ``first_preview`` the monitor answers as the engine does in a first preview of a new
+    stack: a resource's id and every output the provider computes (what ``outputs`` would
+    synthesize) are unknown, only its inputs are known, so callbacks waiting on them do not run.
+    """
+
+    def __init__(
+        self, stack: str, project: str, base: Context, aws_config: dict[str, Any], first_preview: bool = False
+    ) -> None:
         self.stack = stack
         self.project = project
         self.base = base
         self.aws_config = aws_config
+        self.first_preview = first_preview
         self.records: list[dict[str, Any]] = []
         #: (type, name) -> (file, line) where the program declares the resource.
         self.locations: dict[tuple[str, str], tuple[str, int]] = {}
@@ -258,6 +266,8 @@ def build_monitor(recorder: Recorder, stackrefs: dict[str, dict[str, Any]], invo
         custom = bool(request.custom)
         if custom and not provider_ref and not type_.startswith("pulumi:providers:"):
             provider_urn = recorder.default_provider(type_.split(":", 1)[0], request.version)
+        # In a first preview a custom resource gets no id and no outputs: the SDK marks what a
+        # dry-run response lacks unknown.
         ident: str | None = None
         outputs: dict[str, Any] = {}
         if type_.startswith("pulumi:providers:"):
@@ -265,7 +275,7 @@ def build_monitor(recorder: Recorder, stackrefs: dict[str, dict[str, Any]], invo
             ident = uuid_for(urn, "provider")
             with recorder.lock:
                 recorder.providers[f"{urn}::{ident}"] = _provider_context(inputs)
-        elif custom:
+        elif custom and not recorder.first_preview:
             ctx = recorder.context_for(provider_ref)
             ident, outputs = synthesize(type_, request.name, inputs, urn, _region_override(ctx, inputs))
         props = {**outputs, **inputs}
@@ -280,7 +290,7 @@ def build_monitor(recorder: Recorder, stackrefs: dict[str, dict[str, Any]], invo
             urn,
             type_,
             request.name,
-            ident if custom and ident not in (UNKNOWN, REDACTED) else None,
+            ident if custom and ident and ident not in (UNKNOWN, REDACTED) else None,
             props,
             custom,
             parent=request.parent or None,

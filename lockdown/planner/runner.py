@@ -5,6 +5,9 @@ each plan runs in a fresh process. The spec (``ProjectSpec.to_json``) arrives on
 stdin; the result, one JSON object, is written to the original stdout, while
 anything the program prints goes to stderr. The result is either
 ``{"resources": [...], "warnings": [...]}`` or ``{"error": {"message", "traceback"}}``.
+With ``"firstPreview": true`` in the spec the program is planned as a first ``pulumi
+preview`` of a new stack sees it: what the provider would compute is unknown (the loader
+asks for that after a program failed in an ``apply`` callback with planned values).
 """
 
 from __future__ import annotations
@@ -84,7 +87,7 @@ def plan(spec: dict[str, Any]) -> dict[str, Any]:
     for key in spec["secretKeys"]:
         if key.startswith("aws:"):
             aws_config[key.split(":", 1)[1]] = REDACTED
-    recorder = Recorder(spec["stack"], spec["project"], base, aws_config)
+    recorder = Recorder(spec["stack"], spec["project"], base, aws_config, first_preview=bool(spec.get("firstPreview")))
     invoke_ctx = InvokeContext(
         account=base.account,
         region=base.region,
@@ -176,11 +179,29 @@ def describe_error(exn: BaseException, program_dir: Path) -> dict[str, Any]:
     if isinstance(exn, ConfigMissingError):
         return missing_config(exn.key, text)
     where = _program_frame(exn, program_dir)
-    summary = f"{type(exn).__name__}: {_first_line(exn)}"
+    # The SDK re-raises a callback's ValueError as "While processing resource: ...": name the callback's own.
+    origin = _apply_origin(exn)
+    shown = origin or exn
+    summary = f"{type(shown).__name__}: {_first_line(shown)}"
     if isinstance(exn, ImportError):
         missing = f" ({exn.name!r} must be importable from Lockdown's environment)" if exn.name else ""
         return {"message": f"{where}: import failed: {summary}{missing}", "traceback": text, "kind": "import"}
-    return {"message": f"{where}: {summary}", "traceback": text, "kind": "exception"}
+    # An apply callback may have failed only because the planner knows values a first preview
+    # does not (ARNs, ids): the loader plans such a program again with them unknown.
+    kind = "apply" if origin is not None else "exception"
+    return {"message": f"{where}: {summary}", "traceback": text, "kind": kind, "summary": summary, "where": where}
+
+
+def _apply_origin(exn: BaseException) -> BaseException | None:
+    """The exception raised in an ``apply`` callback that ``exn`` is, or was raised from; else None."""
+    current: BaseException | None = exn
+    seen: set[int] = set()
+    while current is not None and id(current) not in seen:
+        if id(current) in _APPLY_TRACEBACKS:
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
 
 
 def program_traceback(exn: BaseException, program_dir: Path) -> str:
@@ -213,6 +234,9 @@ def _program_frame(exn: BaseException, program_dir: Path) -> str:
                 best = frame
         if best is None and isinstance(current, SyntaxError) and current.filename:
             return f"{current.filename}:{current.lineno}"
+        defined = _APPLY_CALLBACKS.get(id(current))
+        if best is None and defined and _in_program(defined[0], root + os.sep):
+            return f"{defined[0]}:{defined[1]}"
         current = current.__cause__ or current.__context__
     if best is None:
         return str(program_dir / "__main__.py")
@@ -228,6 +252,9 @@ _STACKREF_WARNINGS: list[str] = []
 #: Tracebacks of exceptions raised inside ``apply`` callbacks, captured where they are raised:
 #: the runtime re-raises them later from its own frames, which would hide the program's line.
 _APPLY_TRACEBACKS: dict[int, traceback.TracebackException] = {}
+#: Where the failing callback is defined: a callback called with the wrong arguments
+#: (``Output.all(a, b).apply(lambda a, b: ...)``) fails before any of its own lines runs.
+_APPLY_CALLBACKS: dict[int, tuple[str, int]] = {}
 
 
 def _patch_locations(pulumi: Any, program_dir: Path, locations: dict[tuple[str, str], tuple[str, int]]) -> None:
@@ -253,6 +280,9 @@ def _patch_locations(pulumi: Any, program_dir: Path, locations: dict[tuple[str, 
 
 
 def _patch_apply(pulumi: Any) -> None:
+    """Remember each exception raised in an ``apply`` callback, with its traceback and where the
+    callback is defined, so the error names the program's line and the loader knows it came
+    from a callback."""
     original = pulumi.Output.apply
 
     def apply(self, func, run_with_unknowns=False):
@@ -261,6 +291,9 @@ def _patch_apply(pulumi: Any) -> None:
                 return func(value)
             except Exception as exn:
                 _APPLY_TRACEBACKS.setdefault(id(exn), traceback.TracebackException.from_exception(exn))
+                code = getattr(func, "__code__", None)
+                if code is not None:
+                    _APPLY_CALLBACKS.setdefault(id(exn), (code.co_filename, code.co_firstlineno))
                 raise
 
         return original(self, traced, run_with_unknowns)
