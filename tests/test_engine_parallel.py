@@ -75,8 +75,18 @@ def _s3_rule_that_fails(root: Path) -> None:
     rule.unlink()
 
 
+def _iam_rule(root: Path) -> None:
+    """A demo rule in the area the main process evaluates (``iam``), so that the split has two groups."""
+    rule = write_rule(root, with_test=False)
+    (root / "rules" / "iam").mkdir(parents=True, exist_ok=True)
+    (root / "rules" / "iam" / "named_bad.rego").write_text(
+        rule.read_text().replace("lockdown.rules.demo.named_bad", "lockdown.rules.iam.named_bad")
+    )
+    rule.unlink()
+
+
 def test_a_rule_failing_in_the_worker_is_an_error_naming_it(tmp_path: Path, forced_split: list[int]) -> None:
-    write_rule(tmp_path)
+    _iam_rule(tmp_path)
     _s3_rule_that_fails(tmp_path)
     engine = EmbeddedEngine(load_policy_set(tmp_path), parallel=True)
     with pytest.raises(LockdownError, match="LD-DEMO-009"):

@@ -7,8 +7,11 @@ serialized on the way in.
 
 - Evaluation: above ``PARALLEL_MIN_RESOURCES`` the worker is forked after the input is
   loaded and evaluates one group of rules while this process evaluates the other. The
-  groups are fixed at load time by area (``s3``, whose rules share the bucket policy
-  indexes, against the rest: about the same CPU at 10,000 resources). The merged results
+  groups are fixed at load time by area: this process takes ``access`` and ``iam``, whose
+  rules share the library's costliest part (which identities can read protected data, the
+  reader roles), the worker every other area. On 10,000 resources of the environments shape
+  that is 3.6 s against 3.7 s of CPU (the split it replaced, ``s3`` in the worker, was 4.5 s
+  against 2.1 s). The merged results
   go through the same ``collect_violations`` in the same rule order as the one-pass
   evaluation, so findings and their order are identical. A rule failing in the worker is
   reported as in one process (the first failing rule in rule order wins).
@@ -32,7 +35,8 @@ from lockdown.errors import LockdownError
 
 PARALLEL_PACKAGE = "lockdown_engine.parallel"
 PARALLEL_MIN_RESOURCES = 2000
-WORKER_AREAS = frozenset({"s3"})
+#: The areas this process evaluates; the worker takes every other.
+PARENT_AREAS = frozenset({"access", "iam"})
 
 
 def area(rule: Rule) -> str:
@@ -43,8 +47,8 @@ def area(rule: Rule) -> str:
 
 def split_rules(rules: tuple[Rule, ...]) -> tuple[tuple[Rule, ...], tuple[Rule, ...]] | None:
     """(parent group, worker group), or None when one of them would be empty."""
-    worker = tuple(rule for rule in rules if area(rule) in WORKER_AREAS)
-    parent = tuple(rule for rule in rules if area(rule) not in WORKER_AREAS)
+    parent = tuple(rule for rule in rules if area(rule) in PARENT_AREAS)
+    worker = tuple(rule for rule in rules if area(rule) not in PARENT_AREAS)
     return (parent, worker) if parent and worker else None
 
 
