@@ -369,3 +369,24 @@ grant_for_aws_resource_only(stmt) if {
 	not c.if_exists
 	c.values == ["true"]
 }
+
+# ---------------------------------------------------------------------------
+# CloudWatch Logs resource policies: who can read log events through them.
+
+# The parsed document of every log resource policy, by URN.
+log_policy_docs := {r.urn: data.lockdown.lib.policy.parse(types.prop(r, "policyDocument", null)) |
+	some r in types.resources_of("log_resource_policy")
+}
+
+# Every principal a log resource policy lets read or copy out log events (a broad Allow counts
+# even when a Deny neutralizes it today): {"urn" of the policy, "entry" (principals.audience:
+# principal, class, allowed...), "actions" granted}. LD-LOG-009 reports the entries
+# principals.is_violation marks.
+log_policy_reads contains {"urn": u, "entry": entry, "actions": granted} if {
+	some u, parsed in log_policy_docs
+	some stmt in parsed.statements
+	stmt.effect == "Allow"
+	granted := actions.granted(stmt, data.lockdown.lib.actions.logs_read)
+	count(granted) > 0
+	some entry in principals.audience(stmt)
+}

@@ -25,6 +25,7 @@ import rego.v1
 import data.lockdown.lib.actions
 import data.lockdown.lib.classification
 import data.lockdown.lib.iam
+import data.lockdown.lib.policy
 import data.lockdown.lib.reads
 import data.lockdown.lib.resources
 import data.lockdown.lib.s3
@@ -62,6 +63,12 @@ _reader_reason(r) := "an allowed reader" if {
 	r.urn in _reader_identity_urns
 } else := "a bucket policy lets it read restricted data" if {
 	iam.identity_arn(r) in _bucket_policy_reader_arns
+}
+
+# The parsed trust policy of every reader role, by URN: parsed once for what judges who can
+# assume a reader (LD-IAM-003, the federated_subject edge).
+reader_role_trusts := {u: policy.parse(types.prop(_by_urn[u], "assumeRolePolicy", null)) |
+	some u, _ in data.lockdown.lib.access.reader_roles
 }
 
 # The reader roles a reference (role name or ARN, as a sub-resource writes it) names, else

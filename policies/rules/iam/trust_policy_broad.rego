@@ -26,15 +26,14 @@ package lockdown.rules.iam.trust_policy_broad
 import rego.v1
 
 import data.lockdown.lib.actions
-import data.lockdown.lib.iam
 import data.lockdown.lib.policy
 import data.lockdown.lib.principals
-import data.lockdown.lib.reads
 import data.lockdown.lib.types
 
 # Other packages' rules read here by key, through rules of this package (see lib/classification.rego).
-_reader_identity_urns := data.lockdown.lib.reads.reader_identity_urns
-_bucket_policy_reader_arns := data.lockdown.lib.reads.bucket_policy_reader_arns
+_reader_roles_by_urn := data.lockdown.lib.access.reader_roles
+_reader_role_trusts := data.lockdown.lib.access.reader_role_trusts
+_by_urn := data.lockdown.lib.types.by_urn
 
 _assume := {"sts:assumerole", "sts:assumerolewithwebidentity", "sts:assumerolewithsaml", "sts:tagsession"}
 
@@ -61,21 +60,11 @@ deny contains violation if {
 	})
 }
 
-# The roles that can read protected data, each with why and its parsed trust policy: computed
-# once per evaluation for both deny rules (parsing is the costly part at 10,000 resources).
-_reader_roles := [{"role": r, "reason": reason, "parsed": policy.parse(types.prop(r, "assumeRolePolicy", null))} |
-	some r in types.resources_of("iam_role")
-	reason := reader_role(r)
+# The roles that can read protected data (the access model's reader roles), each with why and
+# its parsed trust policy.
+_reader_roles := [{"role": _by_urn[u], "reason": reason, "parsed": _reader_role_trusts[u]} |
+	some u, reason in _reader_roles_by_urn
 ]
-
-# Why the role matters: it is an allowed reader, or its policies let it read protected data.
-reader_role(r) := "an allowed reader" if {
-	iam.identity_allowed(r, "role")
-} else := "it can read restricted data" if {
-	r.urn in _reader_identity_urns
-} else := "a bucket policy lets it read restricted data" if {
-	iam.identity_arn(r) in _bucket_policy_reader_arns
-}
 
 # Services assume roles for their own work and are not readers themselves.
 _broad(a, _) if a.class in {"public", "cross_account", "organization", "account"}

@@ -12,12 +12,12 @@ import rego.v1
 
 import data.lockdown.lib.access
 import data.lockdown.lib.actions
-import data.lockdown.lib.policy
 import data.lockdown.lib.types
 import data.lockdown.lib.wildcard
 
 # Other packages' rules read here by key, through rules of this package (see lib/classification.rego).
 _by_urn := data.lockdown.lib.types.by_urn
+_reader_role_trusts := data.lockdown.lib.access.reader_role_trusts
 
 _web_identity := {"sts:assumerolewithwebidentity"}
 
@@ -26,7 +26,7 @@ _github := "token.actions.githubusercontent.com"
 edges contains e if {
 	some u, why in data.lockdown.lib.access.reader_roles
 	r := _by_urn[u]
-	some stmt in policy.parse(types.prop(r, "assumeRolePolicy", null)).statements
+	some stmt in _reader_role_trusts[u].statements
 	stmt.effect == "Allow"
 	actions.grants_any(stmt, _web_identity)
 	some p in stmt.principals
