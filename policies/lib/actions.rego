@@ -131,6 +131,7 @@ grants_all(stmt, set) if count(granted(stmt, set)) == count(set)
 # "kms:*", "S3:*"), and the NotAction form (everything but a few actions).
 wildcard_patterns(stmt) := {p |
 	not stmt.uses_not_action
+	count(stmt.action_patterns.wildcards) > 0 # most statements name literal actions only
 	some p in stmt.actions
 	_service_wide(p)
 }

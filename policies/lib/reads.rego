@@ -177,10 +177,10 @@ _identity_bucket_reads[hit.urn] contains e if {
 	some stmt in g.parsed.statements
 	stmt.effect == "Allow"
 	not stmt.uses_not_resource
-	# The S3 reads it grants, once per statement: most identity statements grant none (KMS,
+	# The S3 reads it grants, once per statement: many identity statements grant none (KMS,
 	# logs), and then their Resource patterns are not looked at.
 	reads := _s3_reads(stmt)
-	count(reads.objects) + count(reads.bucket) > 0
+	count(reads.all) > 0
 	some p in stmt.resources
 	some hit in _pattern_buckets(p) | _pattern_buckets_wild(p)
 	_effective_hit(g.principal, reads, hit, s3.bucket_name(_bucket_by_urn[hit.urn]))
@@ -217,10 +217,14 @@ _applies_to_hit(stmt, hit, name) if {
 	_bucket(stmt, name)
 }
 
-# The object and listing reads a statement grants.
+# The S3 reads a statement grants: all, the object reads and the listings among them
+# (s3_object_read and s3_list_read are subsets of s3_read, so one match serves the three).
 _s3_reads(stmt) := {
-	"objects": actions.granted(stmt, data.lockdown.lib.actions.s3_object_read),
-	"bucket": actions.granted(stmt, data.lockdown.lib.actions.s3_list_read),
+	"all": granted,
+	"objects": granted & data.lockdown.lib.actions.s3_object_read,
+	"bucket": granted & data.lockdown.lib.actions.s3_list_read,
+} if {
+	granted := actions.granted(stmt, data.lockdown.lib.actions.s3_read)
 }
 
 # The statement reads the hit (objects, or the bucket itself) with actions the principal can

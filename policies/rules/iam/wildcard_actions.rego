@@ -26,24 +26,20 @@ import data.lockdown.lib.types
 
 _policy_kinds := {"iam_policy", "iam_role_policy", "iam_user_policy", "iam_group_policy"}
 
-# Every identity document a resource carries itself: [{"label", "parsed"}].
-documents(r) := [{"label": "policy", "parsed": iam.doc_of(r)}] if {
-	types.kind(r) in _policy_kinds
-}
-
-documents(r) := [{"label": sprintf("inline policy %v", [object.get(ip, "name", "")]), "parsed": iam.inline_doc(r, i, ip)} |
+# Every identity document a resource of kind `kind` carries itself: [{"label", "parsed"}].
+documents(r, kind) := [{"label": "policy", "parsed": iam.doc_of(r)}] if {
+	kind in _policy_kinds
+} else := [{"label": sprintf("inline policy %v", [object.get(ip, "name", "")]), "parsed": iam.inline_doc(r, i, ip)} |
 	some i, ip in types.as_list(types.prop(r, "inlinePolicies", null))
 	is_object(ip)
-] if {
-	types.kind(r) == "iam_role"
-}
+]
 
 _document_kinds := _policy_kinds | {"iam_role"}
 
 deny contains violation if {
 	some k in _document_kinds
 	some r in types.resources_of(k)
-	some d in documents(r)
+	some d in documents(r, k)
 	some stmt in d.parsed.statements
 	stmt.effect == "Allow"
 	what := _wildcard(stmt)
