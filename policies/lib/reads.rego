@@ -17,6 +17,7 @@ import data.lockdown.lib.types
 
 # Other packages' rules read here by key, through rules of this package (see lib/classification.rego).
 _bucket_by_urn := data.lockdown.lib.classification.bucket_by_urn
+_by_urn := data.lockdown.lib.types.by_urn
 
 # ---------------------------------------------------------------------------
 # S3: statements that read a bucket (objects or listing).
@@ -398,14 +399,24 @@ log_policy_docs := {r.urn: data.lockdown.lib.policy.parse(types.prop(r, "policyD
 }
 
 # Every principal a log resource policy lets read or copy out log events (a broad Allow counts
-# even when a Deny neutralizes it today): {"urn" of the policy, "entry" (principals.audience:
-# principal, class, allowed...), "actions" granted}. LD-LOG-009 reports the entries
-# principals.is_violation marks.
-log_policy_reads contains {"urn": u, "entry": entry, "actions": granted} if {
+# even when a Deny neutralizes it today), as entries (see the top of this file) with the
+# "actions" granted and the "log_groups" the statement names (its Resource patterns, or
+# "every log group but ..." for NotResource). LD-LOG-009 reports the violations; the reader
+# report lists them.
+log_policy_reads contains e if {
 	some u, parsed in log_policy_docs
+	name := types.prop(_by_urn[u], "policyName", _by_urn[u].name)
 	some stmt in parsed.statements
 	stmt.effect == "Allow"
 	granted := actions.granted(stmt, data.lockdown.lib.actions.logs_read)
 	count(granted) > 0
-	some entry in principals.audience(stmt)
+	some a in principals.audience(stmt)
+	e := object.union(_entry(a, sprintf("log resource policy %v", [name]), u, stmt.sid), {
+		"actions": granted,
+		"log_groups": _log_groups_named(stmt),
+	})
 }
+
+_log_groups_named(stmt) := concat(", ", stmt.resources) if {
+	not stmt.uses_not_resource
+} else := sprintf("every log group but %v", [concat(", ", stmt.not_resources)])

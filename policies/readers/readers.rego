@@ -138,6 +138,22 @@ readers contains entry if {
 	entry := _entry(lg, "log_group", e)
 }
 
+# Log groups: log resource policies, for the log groups their statements name (the same
+# entries LD-LOG-009 judges).
+readers contains entry if {
+	some e in data.lockdown.lib.reads.log_policy_reads
+	_counts(e)
+	entry := {
+		"store": e.via_urn,
+		"store_name": sprintf("log groups %v", [e.log_groups]),
+		"store_kind": "log_group",
+		"principal": e.principal,
+		"via": e.via,
+		"via_urn": e.via_urn,
+		"allowed": e.allowed,
+	}
+}
+
 # Whoever can assume a role that reads a store reads it too: one more hop through the roles'
 # trust policies (AWS services that assume a role for their own work are left out).
 _trusting[arn] contains entry if {

@@ -114,3 +114,30 @@ test_access_model_paths_are_listed if {
 	e.via == "function URL 'api-url' has authorizationType NONE; function 'api' runs as role 'worker'"
 	not e.allowed
 }
+
+_log_policy(stmt) := fx.res("aws:cloudwatch/logResourcePolicy:LogResourcePolicy", "logs", {
+	"policyName": "capture-logs",
+	"policyDocument": json.marshal({"Statement": [stmt]}),
+})
+
+_group_arn := "arn:aws:logs:eu-west-1:111111111111:log-group:/capture/*"
+
+test_log_resource_policy_reader_is_listed if {
+	policy := _log_policy({"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999999999999:root"}, "Action": "logs:GetLogEvents", "Resource": _group_arn})
+	found := entries([policy])
+	some e in found
+	e.store == policy.urn
+	e.store_kind == "log_group"
+	e.store_name == sprintf("log groups %v", [_group_arn])
+	e.principal == "account 999999999999"
+	e.via == "log resource policy capture-logs"
+	not e.allowed
+}
+
+test_log_resource_policy_pinned_service_is_not_a_reader if {
+	policy := _log_policy({
+		"Effect": "Allow", "Principal": {"Service": "delivery.logs.amazonaws.com"}, "Action": "logs:PutSubscriptionFilter",
+		"Resource": _group_arn, "Condition": {"StringEquals": {"aws:SourceAccount": "111111111111"}},
+	})
+	count(entries([policy])) == 0
+}

@@ -31,7 +31,6 @@ import rego.v1
 
 import data.lockdown.lib.actions
 import data.lockdown.lib.policy
-import data.lockdown.lib.principals
 import data.lockdown.lib.types
 
 # Other packages' rules, read through rules of this package (see the performance note in lib/classification.rego).
@@ -43,11 +42,11 @@ _by_urn := data.lockdown.lib.types.by_urn
 # reports who of them is beyond the allowed readers.
 deny contains violation if {
 	some read in _log_policy_reads
-	principals.is_violation(read.entry)
+	read.violation
 	violation := {
-		"urn": read.urn,
+		"urn": read.via_urn,
 		"msg": sprintf("log resource policy '%s' lets %s (%s) read logs: %s", [
-			_by_urn[read.urn].name, read.entry.principal, read.entry.class, actions.display_list(read.actions),
+			_by_urn[read.via_urn].name, read.principal, read.class, actions.display_list(read.actions),
 		]),
 	}
 }
