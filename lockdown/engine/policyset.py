@@ -6,6 +6,7 @@ policy tester and the CrossGuard pack, so every path sees the same rules.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,12 +60,20 @@ class PolicySet:
         the library alone), and the gate evaluates small graphs thousands of times.
         """
         wanted = {rule.package for rule in self.rules}
-        loaded = [m for m in self.modules if not m.is_test and (not _is_rule_module(m) or m.package in wanted)]
-        left = [m for m in self.modules if _is_rule_module(m) and m.package not in wanted]
-        while named := [m for m in left if any(_refers_to(other, m.package) for other in loaded)]:
+        production = [m for m in self.modules if not m.is_test]
+        loaded = [m for m in production if not _is_rule_module(m) or m.package in wanted]
+        left = {m.package: m for m in production if _is_rule_module(m) and m.package not in wanted}
+        frontier = list(loaded)
+        while frontier and left:
+            paths = _references(frontier.pop())
+            if paths is None:  # a dynamic reference may reach any rule: load everything (fail closed)
+                return tuple(production)
+            named = [m for package, m in left.items() if any(_names(path, package) for path in paths)]
+            for module in named:
+                del left[module.package]
             loaded += named
-            left = [m for m in left if m not in named]
-        return tuple(m for m in self.modules if m in loaded)
+            frontier += named
+        return tuple(m for m in production if m in loaded)
 
     def rule(self, rule_id: str) -> Rule:
         for rule in self.rules:
@@ -132,22 +141,26 @@ def _is_rule_module(module: Module) -> bool:
     return not module.is_test and module.package.startswith(RULES_PREFIX)
 
 
-#: A reference into the rules' tree that no text search can resolve: ``data``, ``data.lockdown``
-#: or ``data.lockdown.rules`` read whole or by a computed key (not followed by ``.name``).
-_DYNAMIC_REFERENCE = re.compile(r"\bdata(\.lockdown(\.rules)?)?\b(?!\.\w)")
+#: ``data.a.b.c`` (the dotted path after ``data``), and ``data`` read whole.
+_DATA_PATH = re.compile(r"\bdata((?:\.[A-Za-z_][A-Za-z0-9_]*)*)")
+#: Paths that reach the rules' tree whole or by a computed key: no text search can resolve them.
+_DYNAMIC_PATHS = frozenset({"", "lockdown", "lockdown.rules"})
 
 
-def _code(module: Module) -> str:
-    """The module's text without its strings and comments (they name packages without using them)."""
+@functools.cache
+def _references(module: Module) -> frozenset[str] | None:
+    """The ``data`` paths the module names (``lockdown.lib.types``, ``lockdown.rules.s3.x.deny``),
+    in rules and imports, without its strings and comments (they name packages without using
+    them); None when it reads the rules' tree dynamically (``data``, ``data.lockdown.rules[k]``)."""
     text = re.sub(r"`[^`]*`", '""', module.text)
-    return "\n".join(re.sub(r'"(?:[^"\\]|\\.)*"', '""', line).split("#", 1)[0] for line in text.splitlines())
+    code = "\n".join(re.sub(r'"(?:[^"\\]|\\.)*"', '""', line).split("#", 1)[0] for line in text.splitlines())
+    paths = frozenset(path.lstrip(".") for path in _DATA_PATH.findall(code))
+    return None if paths & _DYNAMIC_PATHS else paths
 
 
-def _refers_to(module: Module, package: str) -> bool:
-    """True when the module names the package (``data.<package>``, in a rule or an import), or reads
-    the rules' tree dynamically (then it may reach any rule: everything is loaded, fail closed)."""
-    code = _code(module)
-    return re.search(rf"\bdata\.{re.escape(package)}\b", code) is not None or bool(_DYNAMIC_REFERENCE.search(code))
+def _names(path: str, package: str) -> bool:
+    """True when a ``data`` path reaches into the package (the package itself or below it)."""
+    return path == package or path.startswith(package + ".")
 
 
 def _rule_of(module: Module) -> Rule:

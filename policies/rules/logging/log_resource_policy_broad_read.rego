@@ -33,7 +33,7 @@ import data.lockdown.lib.actions
 import data.lockdown.lib.policy
 import data.lockdown.lib.types
 
-# Other packages' rules, read through rules of this package (see the performance note in lib/classification.rego).
+# Other packages' rules read here by key, through rules of this package (see lib/classification.rego).
 _log_policy_reads := data.lockdown.lib.reads.log_policy_reads
 _log_policy_docs := data.lockdown.lib.reads.log_policy_docs
 _by_urn := data.lockdown.lib.types.by_urn
